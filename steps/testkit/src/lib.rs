@@ -1,0 +1,340 @@
+//! What the tests of every step crate share.
+//!
+//! The tests prove what each chapter claims, over real sockets on loopback:
+//!
+//! * [`serve`] and [`serve_one`] run a step's `handle_connection` on an
+//!   ephemeral port (`127.0.0.1:0`), so many tests run at once;
+//! * [`send`] and [`get`] play the client, with a timeout, so a server that
+//!   never answers makes a test fail instead of hang;
+//! * [`Binary`] runs a step exactly as a reader does with `cargo run -p …`,
+//!   listening on `127.0.0.1:7878`, one test at a time across processes;
+//! * [`HELLO_HTML`] and [`NOT_FOUND_HTML`] pin the pages the book shows, and
+//!   [`transcript`] keeps the terminal output the book shows in step with the code.
+
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStderr, Command, ExitStatus, Stdio};
+use std::sync::Once;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+/// How long a test waits for anything that should happen at once.
+///
+/// Generous on purpose: a loaded two-core CI machine must never make a
+/// correct server look broken.
+pub const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The address every step listens on when a reader runs it.
+pub const BOOK_ADDR: &str = "127.0.0.1:7878";
+
+/// The exact bytes of `steps/hello.html`, which the book shows and the servers send.
+///
+/// If you change `hello.html` on purpose, change this copy too: the test
+/// command fails until both agree, so the page in the book and the page the
+/// servers send can never drift apart unnoticed.
+pub const HELLO_HTML: &str = r#"<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8">
+    <title>Hello from Rust</title>
+  </head>
+  <body>
+    <h1>Hello!</h1>
+    <p>This page comes from a web server we wrote ourselves.</p>
+  </body>
+</html>
+"#;
+
+/// The exact bytes of `steps/404.html` (see [`HELLO_HTML`]).
+pub const NOT_FOUND_HTML: &str = r#"<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8">
+    <title>Not found</title>
+  </head>
+  <body>
+    <h1>Oops!</h1>
+    <p>There is nothing at this address.</p>
+  </body>
+</html>
+"#;
+
+/// The folder that holds the workspace, `hello.html` and `404.html`.
+pub fn steps_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("testkit lives inside steps/")
+        .to_path_buf()
+}
+
+/// Makes `steps/` the working directory of this test process.
+///
+/// Readers run every step from `steps/` (`cargo run -p …`), where the servers
+/// find `hello.html`. Every test sets the same directory, so doing it from
+/// parallel tests is harmless.
+pub fn enter_steps_dir() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        std::env::set_current_dir(steps_dir()).expect("cannot enter steps/");
+    });
+}
+
+/// The request `curl http://127.0.0.1:7878{path}` sends (curl 7.88.1).
+pub fn curl_request(path: &str) -> String {
+    format!(
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:7878\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n"
+    )
+}
+
+/// Runs `handler` for every connection to a fresh ephemeral port, one
+/// connection after the other, as the single-threaded server of Part I does.
+pub fn serve(handler: fn(TcpStream)) -> SocketAddr {
+    enter_steps_dir();
+    let listener = TcpListener::bind("127.0.0.1:0").expect("cannot bind an ephemeral port");
+    let addr = listener.local_addr().unwrap();
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            handler(stream.expect("accept failed"));
+        }
+    });
+    addr
+}
+
+/// Runs `handler` for exactly one connection; the handle tells whether it panicked.
+pub fn serve_one(handler: fn(TcpStream)) -> (SocketAddr, JoinHandle<()>) {
+    enter_steps_dir();
+    let listener = TcpListener::bind("127.0.0.1:0").expect("cannot bind an ephemeral port");
+    let addr = listener.local_addr().unwrap();
+    let handle = thread::spawn(move || {
+        let (stream, _) = listener.accept().expect("accept failed");
+        handler(stream);
+    });
+    (addr, handle)
+}
+
+/// Sends `request` as one write, then reads until the server closes the connection.
+///
+/// Panics if the server does not close within [`TIMEOUT`], or resets the connection.
+pub fn send(addr: SocketAddr, request: &[u8]) -> Vec<u8> {
+    match try_send(addr, request) {
+        Ok(response) => response,
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+            panic!("the server did not close the connection within {TIMEOUT:?}")
+        }
+        Err(e) => panic!("the exchange with the server failed: {e}"),
+    }
+}
+
+/// Like [`send`], but hands back what went wrong instead of panicking.
+pub fn try_send(addr: SocketAddr, request: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(TIMEOUT))?;
+    stream.write_all(request)?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response)?;
+    Ok(response)
+}
+
+/// Sends `bytes`, then hangs up its sending half, as a client that gives up
+/// mid-request does, and reads whatever the server still sends.
+pub fn send_and_hang_up(addr: SocketAddr, bytes: &[u8]) -> Vec<u8> {
+    let mut stream = TcpStream::connect(addr).expect("cannot connect");
+    stream.set_read_timeout(Some(TIMEOUT)).unwrap();
+    stream.write_all(bytes).expect("cannot send");
+    stream.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut response = Vec::new();
+    stream
+        .read_to_end(&mut response)
+        .expect("the server neither answered nor closed the connection");
+    response
+}
+
+/// `curl http://{addr}{path}`: the response's bytes, exactly as received.
+pub fn get(addr: SocketAddr, path: &str) -> Vec<u8> {
+    send(addr, curl_request(path).as_bytes())
+}
+
+/// The response we expect for a page: status line, `Content-Length`, blank line, body.
+pub fn page_response(status_line: &str, body: &str) -> String {
+    format!(
+        "{status_line}\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+/// Asserts `response` is exactly `expected`, showing both as text when not.
+#[track_caller]
+pub fn assert_bytes(response: &[u8], expected: &str) {
+    assert!(
+        response == expected.as_bytes(),
+        "response differs\n--- got ---\n{}\n--- expected ---\n{expected}",
+        String::from_utf8_lossy(response)
+    );
+}
+
+/// Compares `actual` with the transcript `transcripts/<name>.txt` of the
+/// crate at `crate_dir`, which the book includes as terminal output.
+///
+/// Regenerate every transcript with `UPDATE_TRANSCRIPTS=1 cargo test` in `steps/`.
+#[track_caller]
+pub fn transcript(crate_dir: &str, name: &str, actual: &str) {
+    let path = Path::new(crate_dir)
+        .join("transcripts")
+        .join(format!("{name}.txt"));
+    if std::env::var_os("UPDATE_TRANSCRIPTS").is_some() {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, actual).unwrap();
+        return;
+    }
+    let shown = fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        shown == actual,
+        "{} is stale: the book shows\n{shown}\nbut the code produces\n{actual}\n\
+         Regenerate it with `UPDATE_TRANSCRIPTS=1 cargo test` in steps/.",
+        path.display()
+    );
+}
+
+/// How curl -i shows a response: the bytes, with each CRLF shown as a line break.
+pub fn as_curl_shows(response: &[u8]) -> String {
+    String::from_utf8_lossy(response).replace("\r\n", "\n")
+}
+
+/// A step's binary running as `cargo run -p …` runs it: from `steps/`, on `127.0.0.1:7878`.
+///
+/// Only one runs at a time on a machine (a lock file serializes test
+/// processes), and it is killed when dropped.
+pub struct Binary {
+    child: Child,
+    stdout: Receiver<String>,
+    stderr: Option<ChildStderr>,
+    _port_lock: File,
+}
+
+impl Binary {
+    /// Starts the binary and waits until it says it is listening.
+    pub fn start(path: &str) -> Binary {
+        let lock_path = std::env::temp_dir().join("rust-webserver-tutorial-7878.lock");
+        let port_lock = File::create(&lock_path).expect("cannot create the port lock file");
+        port_lock.lock().expect("cannot lock the port lock file");
+
+        if let Err(e) = TcpListener::bind(BOOK_ADDR) {
+            panic!(
+                "{BOOK_ADDR} is busy ({e}). Is a server from the book still running \
+                 in another terminal? Stop it with Ctrl-C and run the tests again."
+            );
+        }
+
+        let mut child = Command::new(path)
+            .current_dir(steps_dir())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {path}: {e}"));
+
+        let stdout = child.stdout.take().unwrap();
+        let (sender, receiver) = mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+
+        let stderr = child.stderr.take();
+        let binary = Binary {
+            child,
+            stdout: receiver,
+            stderr,
+            _port_lock: port_lock,
+        };
+        binary.expect_line(&format!("Listening on http://{BOOK_ADDR}"));
+        binary
+    }
+
+    /// The address a reader's browser or curl would use.
+    pub fn addr(&self) -> SocketAddr {
+        BOOK_ADDR.parse().unwrap()
+    }
+
+    /// The next line the server prints; panics if none comes within [`TIMEOUT`].
+    pub fn next_line(&self) -> String {
+        match self.stdout.recv_timeout(TIMEOUT) {
+            Ok(line) => line,
+            Err(RecvTimeoutError::Timeout) => {
+                panic!("the server printed nothing within {TIMEOUT:?}")
+            }
+            Err(RecvTimeoutError::Disconnected) => panic!("the server's output ended"),
+        }
+    }
+
+    /// Asserts that the next line the server prints is `expected`.
+    #[track_caller]
+    pub fn expect_line(&self, expected: &str) {
+        assert_eq!(self.next_line(), expected);
+    }
+
+    /// Waits for the process to end by itself; returns its status and what it wrote to stderr.
+    pub fn wait_for_exit(mut self) -> (ExitStatus, String) {
+        let deadline = Instant::now() + TIMEOUT;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server was expected to exit but still runs after {TIMEOUT:?}"
+            );
+            thread::sleep(Duration::from_millis(10));
+        };
+        let mut stderr = String::new();
+        if let Some(mut pipe) = self.stderr.take() {
+            pipe.read_to_string(&mut stderr).unwrap();
+        }
+        (status, stderr)
+    }
+
+    /// Asserts the process is still running.
+    #[track_caller]
+    pub fn assert_running(&mut self) {
+        if let Some(status) = self.child.try_wait().unwrap() {
+            panic!("the server exited ({status}) but should still run");
+        }
+    }
+}
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hello_html_is_the_page_the_book_shows() {
+        let on_disk = fs::read_to_string(steps_dir().join("hello.html")).unwrap();
+        assert_eq!(
+            on_disk, HELLO_HTML,
+            "steps/hello.html changed: update testkit::HELLO_HTML if you meant it"
+        );
+    }
+
+    #[test]
+    fn not_found_html_is_the_page_the_book_shows() {
+        let on_disk = fs::read_to_string(steps_dir().join("404.html")).unwrap();
+        assert_eq!(
+            on_disk, NOT_FOUND_HTML,
+            "steps/404.html changed: update testkit::NOT_FOUND_HTML if you meant it"
+        );
+    }
+}
