@@ -1,0 +1,86 @@
+# Shared by the scripts in ci/: pinned tool versions, languages, and helpers
+# that install what is missing. Sourced, not run.
+# shellcheck shell=bash
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+# The languages of the book: the source language first, then the translations
+# (each has po/<language>.po and is published under /<language>/).
+LANGUAGES=(en de pt-BR)
+TRANSLATIONS=(de pt-BR)
+
+# Pinned tools. Change a version here and every script follows.
+MDBOOK_VERSION=0.5.4
+I18N_HELPERS_VERSION=0.4.0
+
+# The English title, as in book.toml; translated titles come from the po files.
+BOOK_TITLE=$(sed -n 's/^title = "\(.*\)"$/\1/p' book.toml | head -n 1)
+
+BOOK_TOOLS="$ROOT/ci/tools/target/debug/book-tools"
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+say() { printf '    %s\n' "$*"; }
+die() {
+    printf '\033[31merror:\033[0m %s\n' "$*" >&2
+    exit 1
+}
+
+# ensure_cargo_tool CRATE VERSION BINARY: installs CRATE at VERSION unless
+# cargo already installed exactly that version and BINARY is on the PATH.
+ensure_cargo_tool() {
+    local crate=$1 version=$2 binary=$3
+    if command -v "$binary" >/dev/null 2>&1 &&
+        cargo install --list | grep -qxF "$crate v$version:"; then
+        return
+    fi
+    step "Installing $crate $version (cargo install --locked; a few minutes, once)"
+    cargo install --locked --quiet "$crate" --version "=$version" ||
+        die "could not install $crate $version"
+}
+
+# ensure_gettext: msgfmt, msgmerge and msgcat, from the system's package manager.
+ensure_gettext() {
+    if command -v msgfmt >/dev/null && command -v msgmerge >/dev/null && command -v msgcat >/dev/null; then
+        return
+    fi
+    step "Installing GNU gettext (msgfmt, msgmerge, msgcat)"
+    if command -v apt-get >/dev/null; then
+        local sudo=
+        [ "$(id -u)" -eq 0 ] || sudo=sudo
+        $sudo apt-get update -qq && $sudo apt-get install -y -qq gettext >/dev/null ||
+            die "could not install gettext with apt-get"
+    elif command -v brew >/dev/null; then
+        brew install gettext || die "could not install gettext with brew"
+    else
+        die "please install GNU gettext (msgfmt, msgmerge, msgcat) with your package manager"
+    fi
+}
+
+# ensure_book_tools: our own checker and server, ci/tools (no dependencies).
+ensure_book_tools() {
+    cargo build --quiet --manifest-path ci/tools/Cargo.toml ||
+        die "could not build ci/tools"
+}
+
+ensure_book_toolchain() {
+    command -v cargo >/dev/null || die "cargo not found: install Rust from https://rustup.rs first"
+    export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+    ensure_cargo_tool mdbook "$MDBOOK_VERSION" mdbook
+    ensure_cargo_tool mdbook-i18n-helpers "$I18N_HELPERS_VERSION" mdbook-gettext
+    ensure_gettext
+}
+
+# extract_pot DIR: writes DIR/messages.pot, every message of the English book
+# and of its "page not found".
+extract_pot() {
+    local dir=$1
+    mkdir -p "$dir/main" "$dir/page-404"
+    MDBOOK_OUTPUT='{"xgettext": {"granularity": 0}}' mdbook build -d "$dir/main" >/dev/null 2>&1 ||
+        die "extracting the messages of the book failed: run the mdbook command of ci/lib.sh by hand to see why"
+    MDBOOK_OUTPUT='{"xgettext": {"granularity": 0}}' mdbook build ci/page-404 -d "$dir/page-404" >/dev/null 2>&1 ||
+        die "extracting the messages of the 404 page failed"
+    msgcat --use-first "$dir/main/messages.pot" "$dir/page-404/messages.pot" -o "$dir/messages.pot"
+}
