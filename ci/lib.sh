@@ -78,9 +78,16 @@ ensure_book_toolchain() {
 extract_pot() {
     local dir=$1
     mkdir -p "$dir/main" "$dir/page-404"
-    MDBOOK_OUTPUT='{"xgettext": {"granularity": 0}}' mdbook build -d "$dir/main" >/dev/null 2>&1 ||
-        die "extracting the messages of the book failed: run the mdbook command of ci/lib.sh by hand to see why"
-    MDBOOK_OUTPUT='{"xgettext": {"granularity": 0}}' mdbook build ci/page-404 -d "$dir/page-404" >/dev/null 2>&1 ||
-        die "extracting the messages of the 404 page failed"
+    local book
+    for book in main page-404; do
+        local root=.
+        [ "$book" = main ] || root=ci/$book
+        if ! MDBOOK_OUTPUT='{"xgettext": {"granularity": 0}}' \
+            mdbook build "$root" -d "$dir/$book" >"$dir/$book.log" 2>&1; then
+            cat "$dir/$book.log" >&2
+            echo "error: extracting the messages of $root failed" >&2
+            return 1
+        fi
+    done
     msgcat --use-first "$dir/main/messages.pot" "$dir/page-404/messages.pot" -o "$dir/messages.pot"
 }

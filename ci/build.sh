@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Builds the book in every language into one site, build/site/: English at the
+# root, each translation under /<language>/. Fails on any warning of mdBook.
+#
+#   SITE_ROOT   where the site will be served from (default "/"; the GitHub
+#               Pages workflow sets "/<repository>/")
+source "$(dirname "$0")/lib.sh"
+ensure_book_toolchain
+ensure_book_tools
+
+SITE_ROOT=${SITE_ROOT:-/}
+case "$SITE_ROOT" in */) ;; *) SITE_ROOT="$SITE_ROOT/" ;; esac
+
+rm -rf build/site
+mkdir -p build/site
+
+for lang in "${LANGUAGES[@]}"; do
+    if [ "$lang" = en ]; then
+        url=$SITE_ROOT
+        title=$BOOK_TITLE
+        edit_url="$(sed -n 's/^edit-url-template = "\(.*\)"$/\1/p' book.toml)"
+    else
+        [ -f "po/$lang.po" ] || die "po/$lang.po is missing"
+        url="$SITE_ROOT$lang/"
+        title=$("$BOOK_TOOLS" po-msgstr "po/$lang.po" "$BOOK_TITLE") ||
+            die "po/$lang.po has no translation of the title \"$BOOK_TITLE\""
+        # Readers who want to improve a translation edit its po file.
+        edit_url="$(sed -n 's/^git-repository-url = "\(.*\)"$/\1/p' book.toml)/edit/main/po/$lang.po"
+    fi
+    step "Building the book in $lang ($url)"
+
+    # The "page not found" page, translated through the same po file.
+    rm -rf "build/404/$lang"
+    MDBOOK_BOOK__LANGUAGE=$lang mdbook build ci/page-404 -d "$ROOT/build/404/$lang" >"build/404-$lang.log" 2>&1 ||
+        { cat "build/404-$lang.log"; die "building the 404 page in $lang failed"; }
+
+    rm -rf "build/$lang"
+    log="build/mdbook-$lang.log"
+    # mdBook writes the page for an absolute input-404 next to its input:
+    # build/404/<language>/404.html, which we move into place below.
+    if ! MDBOOK_BOOK__LANGUAGE=$lang \
+        MDBOOK_BOOK__TITLE=$title \
+        MDBOOK_OUTPUT__HTML__SITE_URL=$url \
+        MDBOOK_OUTPUT__HTML__EDIT_URL_TEMPLATE=$edit_url \
+        MDBOOK_OUTPUT__HTML__INPUT_404="$ROOT/build/404/$lang/404.md" \
+        mdbook build -d "$ROOT/build/$lang" >"$log" 2>&1; then
+        cat "$log"
+        die "mdbook failed for $lang"
+    fi
+    if grep -E 'WARN|ERROR' "$log"; then
+        die "mdbook printed warnings for $lang (above); the book must build cleanly"
+    fi
+
+    # src/404/ holds the source of that page, not a part of the book.
+    rm -rf "build/$lang/html/404"
+    # Its <title> says "Page not found" in English whatever the language.
+    not_found=$(sed -n 's/^# //p' "build/404/$lang/404.md" | head -n 1)
+    sed "s|<title>Page not found - |<title>$not_found - |" "build/404/$lang/404.html" >"build/$lang/html/404.html"
+
+    if [ "$lang" = en ]; then
+        cp -R "build/$lang/html/." build/site/
+    else
+        cp -R "build/$lang/html" "build/site/$lang"
+    fi
+    say "$(find "build/$lang/html" -name '*.html' | wc -l) pages"
+done
+
+step "The site is in build/site"

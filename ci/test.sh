@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Runs every test and check of the project; `.ci/run` calls exactly this.
+# Installs what is missing first. Every check runs, even after one failed, and
+# the summary at the end names the ones that failed.
+source "$(dirname "$0")/lib.sh"
+
+step "Checking the tools"
+ensure_book_toolchain
+# Warnings fail the build, in the steps and in our own tools alike. (Set after
+# the installs above: it must not apply to the tools cargo installs.)
+export RUSTFLAGS="-D warnings"
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-auto}
+ensure_book_tools
+
+passed=()
+failed=()
+
+# check NAME COMMAND...: runs one check and records how it went.
+check() {
+    local name=$1
+    shift
+    step "$name"
+    if "$@"; then
+        passed+=("$name")
+    else
+        failed+=("$name")
+        printf '\033[31mFAILED:\033[0m %s\n' "$name"
+    fi
+}
+
+in_dir() { (cd "$1" && shift && "$@"); }
+
+workspace_build() {
+    # `cargo build` also warns about output filename collisions between crates.
+    local log
+    log=$(mktemp)
+    cargo build --workspace --all-targets 2>&1 | tee "$log"
+    local status=${PIPESTATUS[0]}
+    if grep -q '^warning' "$log"; then
+        echo "cargo build printed warnings (above)"
+        status=1
+    fi
+    rm -f "$log"
+    return "$status"
+}
+
+check "steps: rustfmt" in_dir steps cargo fmt --all --check
+check "steps: build, warning-free" in_dir steps workspace_build
+check "steps: clippy" in_dir steps cargo clippy --workspace --all-targets --quiet -- -D warnings
+check "steps: tests" in_dir steps cargo test --workspace --quiet
+
+check "ci/tools: rustfmt" in_dir ci/tools cargo fmt --check
+check "ci/tools: clippy" in_dir ci/tools cargo clippy --all-targets --quiet -- -D warnings
+check "ci/tools: tests" in_dir ci/tools cargo test --quiet
+check "ci/skeptic: rustfmt" in_dir ci/skeptic cargo fmt --check
+
+check "book: builds in every language without warnings" ci/build.sh
+
+PO_FILES=()
+for lang in "${TRANSLATIONS[@]}"; do PO_FILES+=("po/$lang.po"); done
+
+po_valid() {
+    local po status=0
+    for po in "${PO_FILES[@]}"; do
+        msgfmt --check -o /dev/null "$po" || status=1
+    done
+    return "$status"
+}
+check "po: valid (msgfmt --check)" po_valid
+
+po_complete() {
+    extract_pot "$ROOT/build/pot" &&
+        "$BOOK_TOOLS" po-check --pot build/pot/messages.pot "${PO_FILES[@]}"
+}
+check "po: complete, none fuzzy, in step with the English text" po_complete
+
+code_matches() {
+    local lang status=0
+    for lang in "${TRANSLATIONS[@]}"; do
+        "$BOOK_TOOLS" code-check build/en/markdown "build/$lang/markdown" || status=1
+    done
+    return "$status"
+}
+check "listings: translations change only comments and messages" code_matches
+
+check "listings: every Rust block compiles, in every language (skeptic)" \
+    in_dir ci/skeptic cargo test --quiet
+
+check "site: every internal link and anchor resolves" "$BOOK_TOOLS" links build/site
+
+step "Summary"
+for name in "${passed[@]}"; do say "ok      $name"; done
+for name in "${failed[@]}"; do say "FAILED  $name"; done
+echo "checks: ${#passed[@]} passed, ${#failed[@]} failed"
+[ "${#failed[@]}" -eq 0 ]

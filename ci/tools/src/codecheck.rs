@@ -1,0 +1,405 @@
+//! `code-check`: the code blocks of a translated book must match the English ones,
+//! except comments and printed messages in Rust code.
+
+use crate::rustlex::{self, Kind, Token};
+use std::collections::HashSet;
+use std::path::Path;
+
+/// A fenced code block of a Markdown file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    pub info: String,
+    /// Line of the opening fence (1-based).
+    pub line: usize,
+    pub content: String,
+}
+
+impl Block {
+    fn language(&self) -> &str {
+        self.info
+            .split([',', ' ', '\t'])
+            .next()
+            .unwrap_or("")
+            .trim()
+    }
+
+    /// Line of the closing fence (or of the end of the file), relative to `line`.
+    fn end_offset(&self) -> usize {
+        self.content.lines().count() + 1
+    }
+}
+
+/// Fenced code blocks (``` or ~~~, 3 or more, indented up to 3 spaces), in order.
+pub fn code_blocks(markdown: &str) -> Vec<Block> {
+    struct Open {
+        fence: char,
+        len: usize,
+        indent: usize,
+        block: Block,
+    }
+    let fence_of = |line: &str| -> Option<(usize, char, usize, String)> {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if indent > 3 {
+            return None;
+        }
+        let rest = &line[indent..];
+        let fence = rest.chars().next().filter(|c| matches!(c, '`' | '~'))?;
+        let len = rest.chars().take_while(|&c| c == fence).count();
+        let info = rest[len..].trim();
+        (len >= 3 && !(fence == '`' && info.contains('`')))
+            .then(|| (indent, fence, len, info.to_string()))
+    };
+
+    let mut blocks = Vec::new();
+    let mut open: Option<Open> = None;
+    for (index, line) in markdown.lines().enumerate() {
+        match open.as_mut() {
+            None => {
+                if let Some((indent, fence, len, info)) = fence_of(line) {
+                    open = Some(Open {
+                        fence,
+                        len,
+                        indent,
+                        block: Block {
+                            info,
+                            line: index + 1,
+                            content: String::new(),
+                        },
+                    });
+                }
+            }
+            Some(o) => {
+                let closes = fence_of(line).is_some_and(|(_, fence, len, info)| {
+                    fence == o.fence && len >= o.len && info.is_empty()
+                });
+                if closes {
+                    blocks.push(open.take().expect("a block is open").block);
+                } else {
+                    let strip = line.len() - line.trim_start_matches(' ').len();
+                    o.block.content.push_str(&line[strip.min(o.indent)..]);
+                    o.block.content.push('\n');
+                }
+            }
+        }
+    }
+    blocks.extend(open.map(|o| o.block));
+    blocks
+}
+
+const ONLY: &str = " (only comments and printed messages may be translated)";
+
+fn shorten(text: &str) -> String {
+    if text.chars().count() > 80 {
+        let mut s: String = text.chars().take(80).collect();
+        s.push('…');
+        s
+    } else {
+        text.to_string()
+    }
+}
+
+fn describe(placeholders: &[String]) -> String {
+    if placeholders.is_empty() {
+        "no placeholders".to_string()
+    } else {
+        placeholders.join(" ")
+    }
+}
+
+/// The first difference between two Rust blocks that is not allowed, as
+/// (line relative to the translated opening fence, message).
+pub fn compare_rust(english: &Block, translated: &Block) -> Option<(usize, String)> {
+    let a = rustlex::lex(&english.content);
+    let b = rustlex::lex(&translated.content);
+    let ha: HashSet<usize> = rustlex::human_facing(&a).into_iter().collect();
+    let hb: HashSet<usize> = rustlex::human_facing(&b).into_iter().collect();
+    for i in 0..a.len().max(b.len()) {
+        let (x, y) = match (a.get(i), b.get(i)) {
+            (Some(x), Some(y)) => (x, y),
+            (Some(x), None) => {
+                return Some((
+                    translated.end_offset(),
+                    format!("code differs: expected `{}`, found the end of the block{ONLY}", shorten(&x.text)),
+                ));
+            }
+            (None, Some(y)) => {
+                return Some((
+                    y.line,
+                    format!("code differs: found `{}` after the end of the English listing{ONLY}", shorten(&y.text)),
+                ));
+            }
+            (None, None) => unreachable!("the loop stops at the longer sequence"),
+        };
+        if let Some(problem) = compare_tokens(x, y, ha.contains(&i) && hb.contains(&i)) {
+            return Some((y.line, problem));
+        }
+    }
+    None
+}
+
+fn compare_tokens(x: &Token, y: &Token, message: bool) -> Option<String> {
+    if message && x.kind == Kind::Str && y.kind == Kind::Str {
+        let px = rustlex::placeholders(x.string_body(), x.is_raw_string());
+        let py = rustlex::placeholders(y.string_body(), y.is_raw_string());
+        return (px != py).then(|| {
+            format!(
+                "printed message {} must keep the placeholders of {} ({}), found {}{ONLY}",
+                shorten(&y.text),
+                shorten(&x.text),
+                describe(&px),
+                describe(&py)
+            )
+        });
+    }
+    if x == y || (x.kind == y.kind && x.text == y.text) {
+        return None;
+    }
+    Some(if x.kind == Kind::Str && y.kind == Kind::Str {
+        format!(
+            "string literal {} became {}{ONLY}",
+            shorten(&x.text),
+            shorten(&y.text)
+        )
+    } else {
+        format!(
+            "code differs: expected `{}`, found `{}`{ONLY}",
+            shorten(&x.text),
+            shorten(&y.text)
+        )
+    })
+}
+
+/// The first difference between two blocks, as (absolute line in the translated file, message).
+pub fn compare_blocks(english: &Block, translated: &Block) -> Option<(usize, String)> {
+    if english.language() == "rust" && translated.language() == "rust" && english.info == translated.info {
+        return compare_rust(english, translated).map(|(line, m)| (translated.line + line, m));
+    }
+    if english.info != translated.info {
+        return Some((
+            translated.line,
+            format!(
+                "code block info string \"{}\" became \"{}\"",
+                english.info, translated.info
+            ),
+        ));
+    }
+    if english.content == translated.content {
+        return None;
+    }
+    let mut a = english.content.lines();
+    let mut b = translated.content.lines();
+    let mut offset = 1;
+    loop {
+        match (a.next(), b.next()) {
+            (Some(x), Some(y)) if x == y => offset += 1,
+            (_, None) => {
+                offset = offset.min(translated.end_offset());
+                break;
+            }
+            _ => break,
+        }
+    }
+    Some((
+        translated.line + offset,
+        "this code block differs from the English one".to_string(),
+    ))
+}
+
+/// Problems of one translated Markdown file, and the number of blocks compared.
+pub fn check_file(path: &str, english: &str, translated: &str) -> (Vec<String>, usize) {
+    let a = code_blocks(english);
+    let b = code_blocks(translated);
+    if a.len() != b.len() {
+        return (
+            vec![format!(
+                "{path}: has {} code blocks, the English file has {}",
+                b.len(),
+                a.len()
+            )],
+            0,
+        );
+    }
+    let problems = a
+        .iter()
+        .zip(&b)
+        .filter_map(|(x, y)| compare_blocks(x, y))
+        .map(|(line, message)| format!("{path}:{line}: {message}"))
+        .collect();
+    (problems, a.len())
+}
+
+pub struct CodeReport {
+    pub problems: Vec<String>,
+    pub blocks: usize,
+    pub files: usize,
+}
+
+/// Compares every `.md` file under `english_dir` with the same file under `translated_dir`.
+pub fn check_dirs(english_dir: &Path, translated_dir: &Path) -> Result<CodeReport, String> {
+    let files = crate::walk_files(english_dir, &|_| false)?;
+    let mut report = CodeReport {
+        problems: Vec::new(),
+        blocks: 0,
+        files: 0,
+    };
+    for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "md")) {
+        let rel = file.strip_prefix(english_dir).unwrap_or(file);
+        let other = translated_dir.join(rel);
+        let shown = other.display().to_string();
+        if !other.is_file() {
+            report.problems.push(format!(
+                "{shown}: missing, but the English book has {}",
+                file.display()
+            ));
+            continue;
+        }
+        let english = crate::read_text(file)?;
+        let translated = crate::read_text(&other)?;
+        let (problems, blocks) = check_file(&shown, &english, &translated);
+        report.problems.extend(problems);
+        report.blocks += blocks;
+        report.files += 1;
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EN: &str = r#"# Listen
+
+```rust,ignore
+use std::net::TcpListener;
+
+fn main() {
+    // Listen on port 7878.
+    let listener = TcpListener::bind("127.0.0.1:7878").unwrap();
+    for stream in listener.incoming() {
+        let stream = stream.expect("connection failed");
+        println!("Connection established from {}!", stream.peer_addr().unwrap());
+    }
+}
+```
+
+  ~~~~console
+  $ cargo run
+  ```
+  not a fence end
+  ~~~~
+
+```
+plain
+```
+"#;
+
+    fn translate(replacements: &[(&str, &str)]) -> String {
+        let mut text = EN.replace("# Listen", "# Lauschen");
+        for (from, to) in replacements {
+            assert!(text.contains(from), "fixture lacks {from}");
+            text = text.replacen(from, to, 1);
+        }
+        text
+    }
+
+    fn problems(translated: &str) -> Vec<String> {
+        check_file("de/ch01.md", EN, translated).0
+    }
+
+    #[test]
+    fn extracts_fenced_blocks() {
+        let blocks = code_blocks(EN);
+        assert_eq!(blocks.len(), 3);
+        assert_eq!(blocks[0].info, "rust,ignore");
+        assert_eq!(blocks[0].language(), "rust");
+        assert_eq!(blocks[0].line, 3);
+        assert_eq!(blocks[1].info, "console");
+        assert_eq!(blocks[1].line, 15);
+        assert_eq!(blocks[1].content, "$ cargo run\n```\nnot a fence end\n");
+        assert_eq!(blocks[2].info, "");
+        assert_eq!(blocks[2].content, "plain\n");
+        assert_eq!(code_blocks("    ```\nindented code\n").len(), 0);
+        assert_eq!(code_blocks("``` a`b\n").len(), 0);
+        let unclosed = code_blocks("```text\nruns to the end\n");
+        assert_eq!(unclosed[0].content, "runs to the end\n");
+    }
+
+    #[test]
+    fn translated_comments_and_messages_pass() {
+        let de = translate(&[
+            ("// Listen on port 7878.", "// Lausche auf Port 7878,\n    // auf zwei Zeilen."),
+            ("\"connection failed\"", "\"Verbindung fehlgeschlagen\""),
+            ("\"Connection established from {}!\"", "r#\"Verbindung von {} hergestellt!\"#"),
+        ]);
+        assert_eq!(problems(&de), Vec::<String>::new());
+        assert_eq!(check_file("x", EN, &de).1, 3);
+    }
+
+    #[test]
+    fn changed_string_literal_fails() {
+        let de = translate(&[("127.0.0.1:7878", "127.0.0.1:8080")]);
+        assert_eq!(
+            problems(&de),
+            vec![format!("de/ch01.md:8: string literal \"127.0.0.1:7878\" became \"127.0.0.1:8080\"{ONLY}")]
+        );
+    }
+
+    #[test]
+    fn changed_identifier_fails() {
+        let de = translate(&[("for stream in", "for anfrage in")]);
+        assert_eq!(
+            problems(&de),
+            vec![format!("de/ch01.md:9: code differs: expected `stream`, found `anfrage`{ONLY}")]
+        );
+    }
+
+    #[test]
+    fn changed_placeholders_fail() {
+        let de = translate(&[("\"Connection established from {}!\"", "\"Verbindung {:?}!\"")]);
+        let p = problems(&de);
+        assert_eq!(p.len(), 1);
+        assert!(p[0].starts_with("de/ch01.md:11: printed message \"Verbindung {:?}!\""), "{}", p[0]);
+    }
+
+    #[test]
+    fn missing_and_extra_code_fail() {
+        let de = translate(&[("    }\n}\n```", "    }\n```")]);
+        assert_eq!(
+            problems(&de),
+            vec![format!("de/ch01.md:14: code differs: expected `}}`, found the end of the block{ONLY}")]
+        );
+        let de = translate(&[("    }\n}\n```", "    }\n}\n}\n```")]);
+        assert_eq!(
+            problems(&de),
+            vec![format!("de/ch01.md:14: code differs: found `}}` after the end of the English listing{ONLY}")]
+        );
+    }
+
+    #[test]
+    fn changed_other_block_fails() {
+        let de = translate(&[("not a fence end", "kein Ende")]);
+        assert_eq!(
+            problems(&de),
+            vec!["de/ch01.md:18: this code block differs from the English one"]
+        );
+        let de = translate(&[("plain\n", "plain\nmore\n")]);
+        assert_eq!(
+            problems(&de),
+            vec!["de/ch01.md:24: this code block differs from the English one"]
+        );
+        let de = translate(&[("```rust,ignore", "```rust")]);
+        assert_eq!(
+            problems(&de),
+            vec!["de/ch01.md:3: code block info string \"rust,ignore\" became \"rust\""]
+        );
+    }
+
+    #[test]
+    fn block_count_must_match() {
+        let de = translate(&[("```\nplain\n```\n", "")]);
+        assert_eq!(
+            problems(&de),
+            vec!["de/ch01.md: has 2 code blocks, the English file has 3"]
+        );
+    }
+}
