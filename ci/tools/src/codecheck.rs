@@ -119,13 +119,19 @@ pub fn compare_rust(english: &Block, translated: &Block) -> Option<(usize, Strin
             (Some(x), None) => {
                 return Some((
                     translated.end_offset(),
-                    format!("code differs: expected `{}`, found the end of the block{ONLY}", shorten(&x.text)),
+                    format!(
+                        "code differs: expected `{}`, found the end of the block{ONLY}",
+                        shorten(&x.text)
+                    ),
                 ));
             }
             (None, Some(y)) => {
                 return Some((
                     y.line,
-                    format!("code differs: found `{}` after the end of the English listing{ONLY}", shorten(&y.text)),
+                    format!(
+                        "code differs: found `{}` after the end of the English listing{ONLY}",
+                        shorten(&y.text)
+                    ),
                 ));
             }
             (None, None) => unreachable!("the loop stops at the longer sequence"),
@@ -171,7 +177,10 @@ fn compare_tokens(x: &Token, y: &Token, message: bool) -> Option<String> {
 
 /// The first difference between two blocks, as (absolute line in the translated file, message).
 pub fn compare_blocks(english: &Block, translated: &Block) -> Option<(usize, String)> {
-    if english.language() == "rust" && translated.language() == "rust" && english.info == translated.info {
+    if english.language() == "rust"
+        && translated.language() == "rust"
+        && english.info == translated.info
+    {
         return compare_rust(english, translated).map(|(line, m)| (translated.line + line, m));
     }
     if english.info != translated.info {
@@ -242,7 +251,10 @@ pub fn check_dirs(english_dir: &Path, translated_dir: &Path) -> Result<CodeRepor
         blocks: 0,
         files: 0,
     };
-    for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "md")) {
+    for file in files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "md"))
+    {
         let rel = file.strip_prefix(english_dir).unwrap_or(file);
         let other = translated_dir.join(rel);
         let shown = other.display().to_string();
@@ -314,7 +326,7 @@ plain
         assert_eq!(blocks[0].language(), "rust");
         assert_eq!(blocks[0].line, 3);
         assert_eq!(blocks[1].info, "console");
-        assert_eq!(blocks[1].line, 15);
+        assert_eq!(blocks[1].line, 16);
         assert_eq!(blocks[1].content, "$ cargo run\n```\nnot a fence end\n");
         assert_eq!(blocks[2].info, "");
         assert_eq!(blocks[2].content, "plain\n");
@@ -327,9 +339,15 @@ plain
     #[test]
     fn translated_comments_and_messages_pass() {
         let de = translate(&[
-            ("// Listen on port 7878.", "// Lausche auf Port 7878,\n    // auf zwei Zeilen."),
+            (
+                "// Listen on port 7878.",
+                "// Lausche auf Port 7878,\n    // auf zwei Zeilen.",
+            ),
             ("\"connection failed\"", "\"Verbindung fehlgeschlagen\""),
-            ("\"Connection established from {}!\"", "r#\"Verbindung von {} hergestellt!\"#"),
+            (
+                "\"Connection established from {}!\"",
+                "r#\"Verbindung von {} hergestellt!\"#",
+            ),
         ]);
         assert_eq!(problems(&de), Vec::<String>::new());
         assert_eq!(check_file("x", EN, &de).1, 3);
@@ -340,7 +358,9 @@ plain
         let de = translate(&[("127.0.0.1:7878", "127.0.0.1:8080")]);
         assert_eq!(
             problems(&de),
-            vec![format!("de/ch01.md:8: string literal \"127.0.0.1:7878\" became \"127.0.0.1:8080\"{ONLY}")]
+            vec![format!(
+                "de/ch01.md:8: string literal \"127.0.0.1:7878\" became \"127.0.0.1:8080\"{ONLY}"
+            )]
         );
     }
 
@@ -349,16 +369,25 @@ plain
         let de = translate(&[("for stream in", "for anfrage in")]);
         assert_eq!(
             problems(&de),
-            vec![format!("de/ch01.md:9: code differs: expected `stream`, found `anfrage`{ONLY}")]
+            vec![format!(
+                "de/ch01.md:9: code differs: expected `stream`, found `anfrage`{ONLY}"
+            )]
         );
     }
 
     #[test]
     fn changed_placeholders_fail() {
-        let de = translate(&[("\"Connection established from {}!\"", "\"Verbindung {:?}!\"")]);
+        let de = translate(&[(
+            "\"Connection established from {}!\"",
+            "\"Verbindung {:?}!\"",
+        )]);
         let p = problems(&de);
         assert_eq!(p.len(), 1);
-        assert!(p[0].starts_with("de/ch01.md:11: printed message \"Verbindung {:?}!\""), "{}", p[0]);
+        assert!(
+            p[0].starts_with("de/ch01.md:11: printed message \"Verbindung {:?}!\""),
+            "{}",
+            p[0]
+        );
     }
 
     #[test]
@@ -366,12 +395,16 @@ plain
         let de = translate(&[("    }\n}\n```", "    }\n```")]);
         assert_eq!(
             problems(&de),
-            vec![format!("de/ch01.md:14: code differs: expected `}}`, found the end of the block{ONLY}")]
+            vec![format!(
+                "de/ch01.md:13: code differs: expected `}}`, found the end of the block{ONLY}"
+            )]
         );
         let de = translate(&[("    }\n}\n```", "    }\n}\n}\n```")]);
         assert_eq!(
             problems(&de),
-            vec![format!("de/ch01.md:14: code differs: found `}}` after the end of the English listing{ONLY}")]
+            vec![format!(
+                "de/ch01.md:14: code differs: found `}}` after the end of the English listing{ONLY}"
+            )]
         );
     }
 
@@ -380,7 +413,7 @@ plain
         let de = translate(&[("not a fence end", "kein Ende")]);
         assert_eq!(
             problems(&de),
-            vec!["de/ch01.md:18: this code block differs from the English one"]
+            vec!["de/ch01.md:19: this code block differs from the English one"]
         );
         let de = translate(&[("plain\n", "plain\nmore\n")]);
         assert_eq!(

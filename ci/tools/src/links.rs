@@ -226,9 +226,7 @@ pub fn check_site(site: &Path) -> Result<LinkReport, String> {
     if !site.is_dir() {
         return Err(format!("{}: no such directory", site.display()));
     }
-    let root = site
-        .canonicalize()
-        .map_err(|e| format!("{}: {e}", site.display()))?;
+    let root = site.canonicalize().map_err(|e| crate::io_error(site, &e))?;
     let pages: Vec<PathBuf> = crate::walk_files(site, &|_| false)?
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "html"))
@@ -241,10 +239,9 @@ pub fn check_site(site: &Path) -> Result<LinkReport, String> {
     };
     for page in &pages {
         let rel_page = page.strip_prefix(site).unwrap_or(page).to_path_buf();
-        let html = String::from_utf8_lossy(
-            &std::fs::read(page).map_err(|e| format!("{}: {e}", page.display()))?,
-        )
-        .into_owned();
+        let html =
+            String::from_utf8_lossy(&std::fs::read(page).map_err(|e| crate::io_error(page, &e))?)
+                .into_owned();
         let tags = tags(&html);
         let page_dir = rel_page.parent().unwrap_or(Path::new("")).to_path_buf();
         // `<base href>` changes what relative links are relative to.
@@ -255,7 +252,11 @@ pub fn check_site(site: &Path) -> Result<LinkReport, String> {
             .filter(|h| !is_external(h))
             .and_then(|h| {
                 let h = percent_decode(h.split(['?', '#']).next().unwrap_or(""));
-                let dir = if h.ends_with('/') { h.as_str() } else { h.rsplit_once('/').map_or("", |(d, _)| d) };
+                let dir = if h.ends_with('/') {
+                    h.as_str()
+                } else {
+                    h.rsplit_once('/').map_or("", |(d, _)| d)
+                };
                 resolve(&page_dir, dir)
             })
             .unwrap_or_else(|| page_dir.clone());
@@ -360,14 +361,24 @@ mod tests {
 
     #[test]
     fn decodes() {
-        assert_eq!(decode_entities("a&amp;b&quot;&#39;&#x41;&bogus;&"), "a&b\"'A&bogus;&");
+        assert_eq!(
+            decode_entities("a&amp;b&quot;&#39;&#x41;&bogus;&"),
+            "a&b\"'A&bogus;&"
+        );
         assert_eq!(percent_decode("%C3%BCber%20x%2"), "über x%2");
         assert_eq!(percent_decode("%zz%"), "%zz%");
     }
 
     #[test]
     fn external_links() {
-        for link in ["http://x", "https://x", "mailto:a@b", "javascript:void(0)", "data:x", "//cdn/x"] {
+        for link in [
+            "http://x",
+            "https://x",
+            "mailto:a@b",
+            "javascript:void(0)",
+            "data:x",
+            "//cdn/x",
+        ] {
             assert!(is_external(link), "{link}");
         }
         for link in ["a.html", "/a.html", "#x", "../a:b.html", "./x?y=a:b"] {
@@ -378,14 +389,21 @@ mod tests {
     #[test]
     fn resolves_paths() {
         let base = Path::new("de/ch01");
-        assert_eq!(resolve(base, "x.html"), Some(PathBuf::from("de/ch01/x.html")));
+        assert_eq!(
+            resolve(base, "x.html"),
+            Some(PathBuf::from("de/ch01/x.html"))
+        );
         assert_eq!(resolve(base, "../../x.html"), Some(PathBuf::from("x.html")));
-        assert_eq!(resolve(base, "/css/a.css"), Some(PathBuf::from("css/a.css")));
+        assert_eq!(
+            resolve(base, "/css/a.css"),
+            Some(PathBuf::from("css/a.css"))
+        );
         assert_eq!(resolve(base, "../../../x.html"), None);
     }
 
     fn site(name: &str, files: &[(&str, &str)]) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("book-tools-links-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("book-tools-links-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         for (path, text) in files {
             let p = dir.join(path);
@@ -400,9 +418,18 @@ mod tests {
         let dir = site(
             "good",
             &[
-                ("index.html", "<a href=\"ch01.html#intro\">1</a><a href=\"de/\">de</a><a href=\"https://x\">x</a><link href=\"css/a%20b.css\">"),
-                ("ch01.html", "<h1 id=\"intro\">x</h1><a href=\"#intro\">x</a><a href=\"/index.html?x\">h</a><script>x='<a href=\"gone.html\">'</script>"),
-                ("de/index.html", "<base href=\"../\"><a href=\"ch01.html\">en</a><a href=\"de/./index.html\">de</a>"),
+                (
+                    "index.html",
+                    "<a href=\"ch01.html#intro\">1</a><a href=\"de/\">de</a><a href=\"https://x\">x</a><link href=\"css/a%20b.css\">",
+                ),
+                (
+                    "ch01.html",
+                    "<h1 id=\"intro\">x</h1><a href=\"#intro\">x</a><a href=\"/index.html?x\">h</a><script>x='<a href=\"gone.html\">'</script>",
+                ),
+                (
+                    "de/index.html",
+                    "<base href=\"../\"><a href=\"ch01.html\">en</a><a href=\"de/./index.html\">de</a>",
+                ),
                 ("css/a b.css", ""),
             ],
         );
@@ -417,7 +444,10 @@ mod tests {
         let dir = site(
             "bad",
             &[
-                ("index.html", "<a href=\"gone.html\">1</a><a href=\"ch01.html#nope\">2</a><img src='../outside.png'><a href=\"#top\">"),
+                (
+                    "index.html",
+                    "<a href=\"gone.html\">1</a><a href=\"ch01.html#nope\">2</a><img src='../outside.png'><a href=\"#top\">",
+                ),
                 ("ch01.html", "<h1 id=\"intro\">x</h1>"),
             ],
         );

@@ -321,7 +321,12 @@ pub fn protected_text_problems(msgid: &str, msgstr: &str) -> Vec<String> {
     if is_rust_string_literal(msgid) {
         return Vec::new();
     }
-    let spans = |text| code_spans(text).into_iter().map(String::from).collect::<Vec<_>>();
+    let spans = |text| {
+        code_spans(text)
+            .into_iter()
+            .map(String::from)
+            .collect::<Vec<_>>()
+    };
     let mut problems: Vec<String> = unbalanced(&spans(msgid), &spans(msgstr))
         .into_iter()
         .map(|span| format!("inline code {span} must stay exactly as it is"))
@@ -342,7 +347,11 @@ pub struct PoReport {
 
 /// Applies all `po-check` rules. `po_name` prefixes the problems.
 pub fn check(po_name: &str, pot: &[Entry], po: &[Entry]) -> PoReport {
-    let pot_keys: HashSet<_> = pot.iter().filter(|e| !e.is_header()).map(Entry::key).collect();
+    let pot_keys: HashSet<_> = pot
+        .iter()
+        .filter(|e| !e.is_header())
+        .map(Entry::key)
+        .collect();
     let po_entries: Vec<&Entry> = po.iter().filter(|e| !e.is_header()).collect();
     let po_keys: HashMap<_, _> = po_entries.iter().map(|e| (e.key(), *e)).collect();
     let mut problems = Vec::new();
@@ -501,7 +510,9 @@ msgstr "\"127.0.0.1:8080\""
     #[test]
     fn finds_link_targets() {
         assert_eq!(
-            link_targets("[a](ch01.md#x) ![i](img.png \"T\") [f](f(1).md) `[c](code)` [b](<sp ace>)"),
+            link_targets(
+                "[a](ch01.md#x) ![i](img.png \"T\") [f](f(1).md) `[c](code)` [b](<sp ace>)"
+            ),
             vec!["ch01.md#x", "img.png", "f(1).md", "sp ace"]
         );
     }
@@ -535,7 +546,10 @@ msgstr "\"127.0.0.1:8080\""
 
     #[test]
     fn protected_text_must_stay() {
-        assert!(protected_text_problems("Send `HTTP/1.1 200 OK`.", "Sende `HTTP/1.1 200 OK`.").is_empty());
+        assert!(
+            protected_text_problems("Send `HTTP/1.1 200 OK`.", "Sende `HTTP/1.1 200 OK`.")
+                .is_empty()
+        );
         assert_eq!(
             protected_text_problems("Send `HTTP/1.1 200 OK`.", "Sende `HTTP/1.1 200 Ok`."),
             vec!["inline code `HTTP/1.1 200 OK` must stay exactly as it is"]

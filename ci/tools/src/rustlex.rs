@@ -403,7 +403,8 @@ mod tests {
 
     #[test]
     fn string_literals() {
-        let src = r####""a \" // no comment" b"x" r"raw\" r#"has "quotes""# br##"b"#"## c"c" cr"d""####;
+        let src =
+            r####""a \" // no comment" b"x" r"raw\" r#"has "quotes""# br##"b"#"## c"c" cr"d""####;
         assert_eq!(
             texts(src),
             vec![
@@ -447,7 +448,10 @@ mod tests {
     fn numbers_identifiers_punct() {
         assert_eq!(
             texts("0..10 1.5e-3 0xFF_u8 x.0 r#type über 7878u16"),
-            vec!["0", ".", ".", "10", "1.5e-3", "0xFF_u8", "x", ".", "0", "r#type", "über", "7878u16"]
+            vec![
+                "0", ".", ".", "10", "1.5e-3", "0xFF_u8", "x", ".", "0", "r#type", "über",
+                "7878u16"
+            ]
         );
         assert_eq!(texts("a::b->c"), vec!["a", ":", ":", "b", "-", ">", "c"]);
     }
@@ -489,7 +493,14 @@ mod tests {
             .collect();
         assert_eq!(
             strings,
-            vec!["\"a {}\"", "\"message\"", "\"message {}\"", "\"message\"", "\"message\"", "\"message\""]
+            vec![
+                "\"a {}\"",
+                "\"message\"",
+                "\"message {}\"",
+                "\"message\"",
+                "\"message\"",
+                "\"message\""
+            ]
         );
     }
 }
