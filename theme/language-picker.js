@@ -31,6 +31,19 @@
         page = here.slice(bookRoot.pathname.length);
     }
 
+    // GitHub Pages answers every unknown address with the root's 404.html,
+    // in English: for an address under /de/ or /pt-BR/, show that language's.
+    if (notFoundPage && here.startsWith(siteRoot.pathname)) {
+        const rest = here.slice(siteRoot.pathname.length);
+        const owner = LANGUAGES.find(
+            (l) => l.code !== SOURCE_LANGUAGE && rest.startsWith(l.code + "/"),
+        );
+        if (owner && owner.code !== current) {
+            window.location.replace(new URL(owner.code + "/404.html", siteRoot).href);
+            return;
+        }
+    }
+
     function urlFor(code) {
         const prefix = code === SOURCE_LANGUAGE ? "" : code + "/";
         return new URL(prefix + page, siteRoot).href;

@@ -161,7 +161,7 @@ pub fn respond(root: &Path, head: &[u8]) -> Vec<u8> {
     match map_target(root, target) {
         Target::File(path) => match std::fs::read(&path) {
             Ok(body) => response("200 OK", content_type(&path), "", &body, head_only),
-            Err(_) => not_found(root, head_only),
+            Err(_) => not_found(root, target, head_only),
         },
         Target::Redirect(location) => response(
             "301 Moved Permanently",
@@ -170,14 +170,24 @@ pub fn respond(root: &Path, head: &[u8]) -> Vec<u8> {
             b"",
             head_only,
         ),
-        Target::NotFound => not_found(root, head_only),
+        Target::NotFound => not_found(root, target, head_only),
         Target::Forbidden => text("403 Forbidden", head_only),
         Target::BadRequest => text("400 Bad Request", head_only),
     }
 }
 
-fn not_found(root: &Path, head: bool) -> Vec<u8> {
-    match std::fs::read(root.join("404.html")) {
+/// The "not found" page of the language the address belongs to: `/de/…`
+/// gets `de/404.html` when there is one, everything else the root's `404.html`.
+fn not_found(root: &Path, target: &str, head: bool) -> Vec<u8> {
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    let first = path.split('/').find(|segment| !segment.is_empty());
+    let page = match first {
+        Some(dir) if dir != ".." && dir != "." && root.join(dir).join("404.html").is_file() => {
+            root.join(dir).join("404.html")
+        }
+        _ => root.join("404.html"),
+    };
+    match std::fs::read(page) {
         Ok(body) => response("404 Not Found", "text/html; charset=utf-8", "", &body, head),
         Err(_) => text("404 Not Found", head),
     }
@@ -448,6 +458,11 @@ mod tests {
         );
         fs::write(root.join("404.html"), "custom 404").unwrap();
         assert!(respond(&root, b"GET /nope HTTP/1.1\r\n\r\n").ends_with(b"custom 404"));
+        // Each language's own page under its prefix.
+        fs::create_dir_all(root.join("de")).unwrap();
+        fs::write(root.join("de").join("404.html"), "nicht gefunden").unwrap();
+        assert!(respond(&root, b"GET /de/nope HTTP/1.1\r\n\r\n").ends_with(b"nicht gefunden"));
+        assert!(respond(&root, b"GET /fr/nope HTTP/1.1\r\n\r\n").ends_with(b"custom 404"));
         fs::remove_dir_all(root).unwrap();
     }
 
