@@ -19,7 +19,7 @@ fn curl_shows_hello_and_not_found() {
 
 #[test]
 fn a_client_that_sends_nothing_kills_the_server() {
-    let server = Binary::start(env!("CARGO_BIN_EXE_ch05-validate"));
+    let mut server = Binary::start(env!("CARGO_BIN_EXE_ch05-validate"));
     // Connect and hang up without a word.
     drop(TcpStream::connect(server.addr()).unwrap());
     let (status, stderr) = server.wait_for_exit();

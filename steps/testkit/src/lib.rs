@@ -103,6 +103,53 @@ pub fn serve(handler: fn(TcpStream)) -> SocketAddr {
     addr
 }
 
+/// Runs a step's `serve` function on a fresh ephemeral port, in the
+/// background, as its `main` does on port 7878.
+pub fn spawn_server<F>(serve: F) -> SocketAddr
+where
+    F: FnOnce(TcpListener) + Send + 'static,
+{
+    enter_steps_dir();
+    let listener = TcpListener::bind("127.0.0.1:0").expect("cannot bind an ephemeral port");
+    let addr = listener.local_addr().unwrap();
+    thread::spawn(move || serve(listener));
+    addr
+}
+
+/// A request that was sent and whose response is being awaited on another thread.
+pub struct Pending {
+    sent: Instant,
+    reader: JoinHandle<(Vec<u8>, Instant)>,
+}
+
+impl Pending {
+    /// Waits for the complete response; returns it and how long it took.
+    pub fn wait(self) -> (Vec<u8>, Duration) {
+        let (response, done) = self.reader.join().expect("the client thread failed");
+        (response, done - self.sent)
+    }
+}
+
+/// Connects and sends `GET {path}` now, on this thread, so that requests
+/// started one after the other reach the server in that order; the response
+/// is read in the background.
+pub fn start_get(addr: SocketAddr, path: &str) -> Pending {
+    let mut stream = TcpStream::connect(addr).expect("cannot connect");
+    stream.set_read_timeout(Some(TIMEOUT)).unwrap();
+    let sent = Instant::now();
+    stream
+        .write_all(curl_request(path).as_bytes())
+        .expect("cannot send the request");
+    let reader = thread::spawn(move || {
+        let mut response = Vec::new();
+        stream
+            .read_to_end(&mut response)
+            .unwrap_or_else(|e| panic!("no complete response within {TIMEOUT:?}: {e}"));
+        (response, Instant::now())
+    });
+    Pending { sent, reader }
+}
+
 /// Runs `handler` for exactly one connection; the handle tells whether it panicked.
 pub fn serve_one(handler: fn(TcpStream)) -> (SocketAddr, JoinHandle<()>) {
     enter_steps_dir();
@@ -217,6 +264,11 @@ pub struct Binary {
 impl Binary {
     /// Starts the binary and waits until it says it is listening.
     pub fn start(path: &str) -> Binary {
+        Binary::start_with_env(path, &[])
+    }
+
+    /// Like [`Binary::start`], with extra environment variables.
+    pub fn start_with_env(path: &str, env: &[(&str, &str)]) -> Binary {
         let lock_path = std::env::temp_dir().join("rust-webserver-tutorial-7878.lock");
         let port_lock = File::create(&lock_path).expect("cannot create the port lock file");
         port_lock.lock().expect("cannot lock the port lock file");
@@ -229,6 +281,7 @@ impl Binary {
         }
 
         let mut child = Command::new(path)
+            .envs(env.iter().copied())
             .current_dir(steps_dir())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -258,6 +311,50 @@ impl Binary {
         binary
     }
 
+    /// The process id, for sending it signals.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends the process a signal, as `kill -<signal> <pid>` does (Unix only).
+    pub fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(self.pid().to_string())
+            .status()
+            .expect("cannot run kill");
+        assert!(status.success(), "kill -{signal} failed");
+    }
+
+    /// Waits for the next line the server prints that satisfies `wanted`,
+    /// skipping the others; panics if none comes within [`TIMEOUT`].
+    pub fn wait_for_line(&self, wanted: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.stdout.recv_timeout(left) {
+                Ok(line) if wanted(&line) => return line,
+                Ok(_) => continue,
+                Err(_) => panic!("the expected line did not come within {TIMEOUT:?}"),
+            }
+        }
+    }
+
+    /// Every line the server printed that was not read yet, up to the end of
+    /// its output (call once it exited).
+    pub fn rest_of_output(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        loop {
+            match self.stdout.recv_timeout(TIMEOUT) {
+                Ok(line) => lines.push(line),
+                Err(RecvTimeoutError::Disconnected) => return lines,
+                Err(RecvTimeoutError::Timeout) => {
+                    panic!("the server's output did not end within {TIMEOUT:?}")
+                }
+            }
+        }
+    }
+
     /// The address a reader's browser or curl would use.
     pub fn addr(&self) -> SocketAddr {
         BOOK_ADDR.parse().unwrap()
@@ -281,7 +378,7 @@ impl Binary {
     }
 
     /// Waits for the process to end by itself; returns its status and what it wrote to stderr.
-    pub fn wait_for_exit(mut self) -> (ExitStatus, String) {
+    pub fn wait_for_exit(&mut self) -> (ExitStatus, String) {
         let deadline = Instant::now() + TIMEOUT;
         let status = loop {
             if let Some(status) = self.child.try_wait().unwrap() {

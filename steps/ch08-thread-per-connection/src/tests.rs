@@ -1,0 +1,47 @@
+//! Chapter 8: with a thread per connection, a slow request delays nobody, and
+//! a client that sends nothing only ends its own thread.
+
+use super::{SLEEP, serve};
+use testkit::{
+    HELLO_HTML, assert_bytes, get, page_response, send_and_hang_up, spawn_server, start_get,
+};
+
+#[test]
+fn a_fast_request_does_not_wait_for_a_slow_one() {
+    let addr = spawn_server(serve);
+    let slow = start_get(addr, "/sleep");
+    let fast = start_get(addr, "/");
+
+    let (response, fast_took) = fast.wait();
+    assert_bytes(&response, &page_response("HTTP/1.1 200 OK", HELLO_HTML));
+    assert!(
+        fast_took < SLEEP / 2,
+        "`/` took {fast_took:?}: it waited for `/sleep` ({SLEEP:?})"
+    );
+
+    let (response, slow_took) = slow.wait();
+    assert_bytes(&response, &page_response("HTTP/1.1 200 OK", HELLO_HTML));
+    assert!(slow_took >= SLEEP, "/sleep took only {slow_took:?}");
+}
+
+#[test]
+fn many_slow_requests_run_at_the_same_time() {
+    let addr = spawn_server(serve);
+    let slow: Vec<_> = (0..8).map(|_| start_get(addr, "/sleep")).collect();
+    for request in slow {
+        let (_, took) = request.wait();
+        // One after the other, the last would take eight sleeps.
+        assert!(took < SLEEP * 2, "a /sleep took {took:?}");
+    }
+}
+
+#[test]
+fn a_client_that_sends_nothing_no_longer_stops_the_server() {
+    let addr = spawn_server(serve);
+    // The panic ends the thread of that connection only.
+    assert_eq!(send_and_hang_up(addr, b""), b"");
+    assert_bytes(
+        &get(addr, "/"),
+        &page_response("HTTP/1.1 200 OK", HELLO_HTML),
+    );
+}
