@@ -185,6 +185,19 @@ pub fn try_send(addr: SocketAddr, request: &[u8]) -> std::io::Result<Vec<u8>> {
     Ok(response)
 }
 
+/// Asserts that the server closes the connection without a word: `curl`
+/// then reports an empty reply or, depending on timing, a reset connection.
+#[track_caller]
+pub fn assert_no_answer(addr: SocketAddr) {
+    match try_send(addr, curl_request("/").as_bytes()) {
+        Ok(bytes) => assert!(bytes.is_empty(), "expected no answer, got {bytes:?}"),
+        Err(e) => assert!(
+            matches!(e.kind(), ErrorKind::ConnectionReset | ErrorKind::BrokenPipe),
+            "expected an empty reply or a reset, got {e}"
+        ),
+    }
+}
+
 /// Sends `bytes`, then hangs up its sending half, as a client that gives up
 /// mid-request does, and reads whatever the server still sends.
 pub fn send_and_hang_up(addr: SocketAddr, bytes: &[u8]) -> Vec<u8> {
