@@ -198,6 +198,24 @@ pub fn assert_no_answer(addr: SocketAddr) {
     }
 }
 
+/// Sends `GET /` and asserts that not one byte of an answer, nor the end of
+/// the connection, arrives within `patience`: the request waits, unserved.
+#[track_caller]
+pub fn assert_unanswered_for(addr: SocketAddr, patience: Duration) -> TcpStream {
+    let mut stream = TcpStream::connect(addr).expect("cannot connect");
+    stream.set_read_timeout(Some(patience)).unwrap();
+    stream
+        .write_all(curl_request("/").as_bytes())
+        .expect("cannot send the request");
+    let mut byte = [0; 1];
+    match stream.read(&mut byte) {
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => stream,
+        Ok(0) => panic!("the server closed the connection instead of leaving it waiting"),
+        Ok(_) => panic!("the request was answered within {patience:?}"),
+        Err(e) => panic!("reading failed: {e}"),
+    }
+}
+
 /// Sends `bytes`, then hangs up its sending half, as a client that gives up
 /// mid-request does, and reads whatever the server still sends.
 pub fn send_and_hang_up(addr: SocketAddr, bytes: &[u8]) -> Vec<u8> {
@@ -256,6 +274,54 @@ pub fn transcript(crate_dir: &str, name: &str, actual: &str) {
          Regenerate it with `UPDATE_TRANSCRIPTS=1 cargo test` in steps/.",
         path.display()
     );
+}
+
+/// Like [`transcript`] for output that varies between runs because threads
+/// print side by side: the same lines must be there, in any order, and with
+/// any numbers (which worker takes a job is up to the scheduler).
+#[track_caller]
+pub fn transcript_any_order(crate_dir: &str, name: &str, lines: &[String]) {
+    let path = Path::new(crate_dir)
+        .join("transcripts")
+        .join(format!("{name}.txt"));
+    let actual = lines
+        .iter()
+        .map(|line| format!("{line}\n"))
+        .collect::<String>();
+    if std::env::var_os("UPDATE_TRANSCRIPTS").is_some() {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, &actual).unwrap();
+        return;
+    }
+    let shown = fs::read_to_string(&path).unwrap_or_default();
+    let mut shown_lines: Vec<String> = shown.lines().map(mask_numbers).collect();
+    let mut actual_lines: Vec<String> = actual.lines().map(mask_numbers).collect();
+    shown_lines.sort_unstable();
+    actual_lines.sort_unstable();
+    assert!(
+        shown_lines == actual_lines,
+        "{} is stale: the book shows\n{shown}\nbut the code prints\n{actual}\n\
+         Regenerate it with `UPDATE_TRANSCRIPTS=1 cargo test` in steps/.",
+        path.display()
+    );
+}
+
+/// `line` with every run of digits replaced by `N`.
+fn mask_numbers(line: &str) -> String {
+    let mut masked = String::new();
+    let mut in_number = false;
+    for c in line.chars() {
+        if c.is_ascii_digit() {
+            if !in_number {
+                masked.push('N');
+            }
+            in_number = true;
+        } else {
+            masked.push(c);
+            in_number = false;
+        }
+    }
+    masked
 }
 
 /// How curl -i shows a response: the bytes, with each CRLF shown as a line break.
