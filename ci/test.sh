@@ -48,6 +48,7 @@ check "steps: rustfmt" in_dir steps cargo fmt --all --check
 check "steps: build, warning-free" in_dir steps workspace_build
 check "steps: clippy" in_dir steps cargo clippy --workspace --all-targets --quiet -- -D warnings
 check "steps: tests" in_dir steps cargo test --workspace --quiet
+check "steps: the listings that must not compile fail as the book shows" ci/compile-fail.sh
 
 check "ci/tools: rustfmt" in_dir ci/tools cargo fmt --check
 check "ci/tools: clippy" in_dir ci/tools cargo clippy --all-targets --quiet -- -D warnings

@@ -37,11 +37,38 @@ fn main() {
                 println!("cargo:rerun-if-changed={}", path.display());
                 let name = format!("{language}_{}", path.file_name().unwrap().to_string_lossy());
                 let copy = out.join(name);
-                fs::copy(&path, &copy).unwrap();
+                let markdown = fs::read_to_string(&path).unwrap();
+                fs::write(&copy, with_main(&markdown)).unwrap();
                 pages.push(copy.to_string_lossy().into_owned());
             }
         }
     }
     pages.sort();
     skeptic::generate_doc_tests(&pages);
+}
+
+/// Adds a hidden, empty `fn main` to every Rust block that has none, as
+/// rustdoc does: a listing of a library (`src/lib.rs`) is items only, and
+/// skeptic compiles each block as a program.
+fn with_main(markdown: &str) -> String {
+    let mut out = String::new();
+    let mut in_rust = false;
+    let mut has_main = false;
+    for line in markdown.lines() {
+        let trimmed = line.trim_start();
+        if !in_rust && trimmed.starts_with("```rust") {
+            in_rust = true;
+            has_main = false;
+        } else if in_rust && trimmed.starts_with("```") {
+            if !has_main {
+                out.push_str("# fn main() {}\n");
+            }
+            in_rust = false;
+        } else if in_rust && line.contains("fn main(") {
+            has_main = true;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }

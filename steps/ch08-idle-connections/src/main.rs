@@ -44,6 +44,8 @@ const SETTLE_LIMIT: Duration = Duration::from_secs(2);
 const POLL: Duration = Duration::from_millis(50);
 /// For connecting, reading and writing.
 const SOCKET_TIMEOUT: Duration = Duration::from_secs(5);
+/// The most connections that wait for the server to accept them.
+const WINDOW: usize = 64;
 /// Open files and threads each process needs besides the connections.
 const SPARE: usize = 100;
 
@@ -51,7 +53,7 @@ const SPARE: usize = 100;
 /// hello.html and closes it.
 const REQUEST: &[u8] = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
 
-const ULIMIT_HINT: &str = "run `ulimit -n 30000` in both terminals, the server's before \
+const ULIMIT_HINT: &str = "run `ulimit -n 30000` (at most `ulimit -Hn`) in both terminals, the server's before \
 starting it (ci/measure-idle-connections.sh does all of that)";
 const PID_HINT: &str = "start the server from steps/ with \
 `cargo run --release -p ch08-thread-per-connection`, then pass its pid \
@@ -129,12 +131,15 @@ fn run(args: &Args) -> Result<(), Error> {
 
     let server = server_name(pid);
     eprintln!(
-        "server: {server} (pid {pid}): {} threads, {:.1} MiB resident",
+        "server: {server} (pid {pid}), threads: {}, resident: {:.1} MiB",
         baseline.threads,
         baseline.rss_kib as f64 / 1024.0
     );
     let mut connections = Vec::with_capacity(largest);
     let measured = measure(args, baseline, &mut connections);
+    if measured.is_err() {
+        eprintln!(); // ends the progress line
+    }
     // Release them even after an error: a connection that closes without a
     // request makes its server thread panic.
     let released = if connections.is_empty() {
@@ -189,7 +194,14 @@ fn measure(
     for &count in &args.counts {
         let batch = count - connections.len();
         eprint!("opening {batch} connections ({count} in all)... ");
-        let took = open_batch(args.addr, pid, batch, connections, &deadline)?;
+        let took = open_batch(
+            args.addr,
+            pid,
+            baseline.threads,
+            batch,
+            connections,
+            &deadline,
+        )?;
         eprint!("{} ms; ", took.as_millis());
 
         let expected = baseline.threads + count;
@@ -226,16 +238,28 @@ fn measure(
 }
 
 /// Opens `batch` more connections; returns how long that took.
+///
+/// Connections the server has not accepted yet wait in a short queue (the
+/// listen backlog); when it is full, the kernel drops new attempts and the
+/// client tries again a second later. So that the time measures the server
+/// and not those pauses, at most [`WINDOW`] connections wait at any time:
+/// each accepted connection has a thread, so the server's threads tell how
+/// many it accepted.
 fn open_batch(
     addr: SocketAddr,
     pid: u32,
+    baseline_threads: usize,
     batch: usize,
     connections: &mut Vec<TcpStream>,
     deadline: &Deadline,
 ) -> Result<Duration, Error> {
     let start = Instant::now();
+    let mut accepted = 0;
     for _ in 0..batch {
         deadline.check()?;
+        if connections.len() - accepted >= WINDOW {
+            accepted = wait_for_accept(pid, baseline_threads, connections.len(), deadline)?;
+        }
         let stream = TcpStream::connect_timeout(&addr, SOCKET_TIMEOUT)
             .map_err(|error| connect_error(&error, addr, pid, connections.len()))?;
         stream
@@ -245,6 +269,39 @@ fn open_batch(
         connections.push(stream);
     }
     Ok(start.elapsed())
+}
+
+/// Waits until fewer than [`WINDOW`] of the `open` connections wait to be
+/// accepted; returns how many the server accepted.
+fn wait_for_accept(
+    pid: u32,
+    baseline_threads: usize,
+    open: usize,
+    deadline: &Deadline,
+) -> Result<usize, Error> {
+    let mut accepted = 0;
+    let mut progress = Instant::now();
+    loop {
+        let now = running_status(pid, open)?
+            .threads
+            .saturating_sub(baseline_threads);
+        if open - now.min(open) < WINDOW {
+            return Ok(now);
+        }
+        if now > accepted {
+            accepted = now;
+            progress = Instant::now();
+        } else if progress.elapsed() >= SOCKET_TIMEOUT {
+            return Err(Error::new(format!(
+                "the server stopped accepting connections: {accepted} of {open} accepted, \
+                 none in the last {} s",
+                SOCKET_TIMEOUT.as_secs()
+            ))
+            .hint(ULIMIT_HINT));
+        }
+        deadline.check()?;
+        thread::sleep(Duration::from_millis(1));
+    }
 }
 
 fn connect_error(error: &io::Error, addr: SocketAddr, pid: u32, open: usize) -> Error {

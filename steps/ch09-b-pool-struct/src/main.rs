@@ -67,6 +67,3 @@ fn handle_connection(mut stream: TcpStream) {
 }
 // ANCHOR_END: handle_connection
 // ANCHOR_END: all
-
-#[cfg(test)]
-mod tests;
