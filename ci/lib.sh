@@ -41,21 +41,36 @@ ensure_cargo_tool() {
         die "could not install $crate $version"
 }
 
+# apt_install PACKAGE...: installs Debian packages (as root, or with sudo).
+apt_install() {
+    command -v apt-get >/dev/null || die "please install $* with your package manager"
+    local sudo=
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    step "Installing $* (apt-get)"
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq "$@" >/dev/null ||
+        die "could not install $* with apt-get"
+}
+
 # ensure_gettext: msgfmt, msgmerge and msgcat, from the system's package manager.
 ensure_gettext() {
     if command -v msgfmt >/dev/null && command -v msgmerge >/dev/null && command -v msgcat >/dev/null; then
         return
     fi
-    step "Installing GNU gettext (msgfmt, msgmerge, msgcat)"
-    if command -v apt-get >/dev/null; then
-        local sudo=
-        [ "$(id -u)" -eq 0 ] || sudo=sudo
-        $sudo apt-get update -qq && $sudo apt-get install -y -qq gettext >/dev/null ||
-            die "could not install gettext with apt-get"
-    elif command -v brew >/dev/null; then
+    if command -v brew >/dev/null && ! command -v apt-get >/dev/null; then
         brew install gettext || die "could not install gettext with brew"
     else
-        die "please install GNU gettext (msgfmt, msgmerge, msgcat) with your package manager"
+        apt_install gettext
+    fi
+}
+
+# ensure_browser_tools: Node.js and npm, Chromium, and the pinned
+# playwright-core of ci/browser/package-lock.json, for the browser tests.
+ensure_browser_tools() {
+    command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
+    [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || apt_install chromium
+    if [ ! -d ci/browser/node_modules/playwright-core ]; then
+        step "Installing playwright-core (npm ci in ci/browser)"
+        (cd ci/browser && npm ci --silent --no-audit --no-fund) || die "npm ci failed in ci/browser"
     fi
 }
 

@@ -89,6 +89,12 @@ check "listings: every Rust block compiles, in every language (skeptic)" \
 
 check "site: every internal link and anchor resolves" "$BOOK_TOOLS" links build/site
 
+# In a subshell, so that a failed install fails this check, not the whole run.
+browser_tests() {
+    (ensure_browser_tools && cd ci/browser && node --test)
+}
+check "site: picker, search and 404 pages in a real browser (Chromium)" browser_tests
+
 step "Summary"
 for name in "${passed[@]}"; do say "ok      $name"; done
 for name in "${failed[@]}"; do say "FAILED  $name"; done
