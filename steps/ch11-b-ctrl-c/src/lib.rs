@@ -104,4 +104,5 @@ impl Worker {
 // ANCHOR_END: all
 
 #[cfg(test)]
+#[path = "../../ch11-a-drop/src/pool_tests.rs"]
 mod pool_tests;

@@ -150,6 +150,20 @@ pub fn start_get(addr: SocketAddr, path: &str) -> Pending {
     Pending { sent, reader }
 }
 
+/// The experiment of Part II: sends `sleeping` requests for `/sleep`, then
+/// one for `/`, in that order, and returns how long `/` took to be answered.
+/// Checks that every answer is the complete hello.html page.
+pub fn time_root_behind_sleeps(addr: SocketAddr, sleeping: usize) -> Duration {
+    let slow: Vec<_> = (0..sleeping).map(|_| start_get(addr, "/sleep")).collect();
+    let (response, took) = start_get(addr, "/").wait();
+    assert_bytes(&response, &page_response("HTTP/1.1 200 OK", HELLO_HTML));
+    for request in slow {
+        let (response, _) = request.wait();
+        assert_bytes(&response, &page_response("HTTP/1.1 200 OK", HELLO_HTML));
+    }
+    took
+}
+
 /// Runs `handler` for exactly one connection; the handle tells whether it panicked.
 pub fn serve_one(handler: fn(TcpStream)) -> (SocketAddr, JoinHandle<()>) {
     enter_steps_dir();
