@@ -20,10 +20,11 @@ check() {
     local name=$1
     shift
     step "$name"
+    local start=$SECONDS
     if "$@"; then
-        passed+=("$name")
+        passed+=("$name ($((SECONDS - start)) s)")
     else
-        failed+=("$name")
+        failed+=("$name ($((SECONDS - start)) s)")
         printf '\033[31mFAILED:\033[0m %s\n' "$name"
     fi
 }
@@ -98,5 +99,6 @@ check "site: picker, search and 404 pages in a real browser (Chromium)" browser_
 step "Summary"
 for name in "${passed[@]}"; do say "ok      $name"; done
 for name in "${failed[@]}"; do say "FAILED  $name"; done
+say "all checks took $SECONDS s"
 echo "checks: ${#passed[@]} passed, ${#failed[@]} failed"
 [ "${#failed[@]}" -eq 0 ]
