@@ -215,7 +215,7 @@ pub fn assert_no_answer(addr: SocketAddr) {
 /// Sends `GET /` and asserts that not one byte of an answer, nor the end of
 /// the connection, arrives within `patience`: the request waits, unserved.
 #[track_caller]
-pub fn assert_unanswered_for(addr: SocketAddr, patience: Duration) -> TcpStream {
+pub fn assert_unanswered_for(addr: SocketAddr, patience: Duration) {
     let mut stream = TcpStream::connect(addr).expect("cannot connect");
     stream.set_read_timeout(Some(patience)).unwrap();
     stream
@@ -223,7 +223,7 @@ pub fn assert_unanswered_for(addr: SocketAddr, patience: Duration) -> TcpStream 
         .expect("cannot send the request");
     let mut byte = [0; 1];
     match stream.read(&mut byte) {
-        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => stream,
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
         Ok(0) => panic!("the server closed the connection instead of leaving it waiting"),
         Ok(_) => panic!("the request was answered within {patience:?}"),
         Err(e) => panic!("reading failed: {e}"),
@@ -273,6 +273,29 @@ pub fn assert_bytes(response: &[u8], expected: &str) {
 /// Regenerate every transcript with `UPDATE_TRANSCRIPTS=1 cargo test` in `steps/`.
 #[track_caller]
 pub fn transcript(crate_dir: &str, name: &str, actual: &str) {
+    check_transcript(crate_dir, name, actual, |shown, actual| shown == actual);
+}
+
+/// Like [`transcript`] for output that varies between runs because threads
+/// print side by side: the same lines must be there, in any order, and with
+/// any numbers (which worker takes a job is up to the scheduler).
+#[track_caller]
+pub fn transcript_any_order(crate_dir: &str, name: &str, lines: &[String]) {
+    let actual: String = lines.iter().map(|line| format!("{line}\n")).collect();
+    check_transcript(crate_dir, name, &actual, |shown, actual| {
+        let normalized = |text: &str| {
+            let mut lines: Vec<String> = text.lines().map(mask_numbers).collect();
+            lines.sort_unstable();
+            lines
+        };
+        normalized(shown) == normalized(actual)
+    });
+}
+
+/// Writes the transcript when `UPDATE_TRANSCRIPTS` is set; otherwise asserts
+/// that what the book shows and what the code produces are `alike`.
+#[track_caller]
+fn check_transcript(crate_dir: &str, name: &str, actual: &str, alike: fn(&str, &str) -> bool) {
     let path = Path::new(crate_dir)
         .join("transcripts")
         .join(format!("{name}.txt"));
@@ -283,38 +306,8 @@ pub fn transcript(crate_dir: &str, name: &str, actual: &str) {
     }
     let shown = fs::read_to_string(&path).unwrap_or_default();
     assert!(
-        shown == actual,
+        alike(&shown, actual),
         "{} is stale: the book shows\n{shown}\nbut the code produces\n{actual}\n\
-         Regenerate it with `UPDATE_TRANSCRIPTS=1 cargo test` in steps/.",
-        path.display()
-    );
-}
-
-/// Like [`transcript`] for output that varies between runs because threads
-/// print side by side: the same lines must be there, in any order, and with
-/// any numbers (which worker takes a job is up to the scheduler).
-#[track_caller]
-pub fn transcript_any_order(crate_dir: &str, name: &str, lines: &[String]) {
-    let path = Path::new(crate_dir)
-        .join("transcripts")
-        .join(format!("{name}.txt"));
-    let actual = lines
-        .iter()
-        .map(|line| format!("{line}\n"))
-        .collect::<String>();
-    if std::env::var_os("UPDATE_TRANSCRIPTS").is_some() {
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(&path, &actual).unwrap();
-        return;
-    }
-    let shown = fs::read_to_string(&path).unwrap_or_default();
-    let mut shown_lines: Vec<String> = shown.lines().map(mask_numbers).collect();
-    let mut actual_lines: Vec<String> = actual.lines().map(mask_numbers).collect();
-    shown_lines.sort_unstable();
-    actual_lines.sort_unstable();
-    assert!(
-        shown_lines == actual_lines,
-        "{} is stale: the book shows\n{shown}\nbut the code prints\n{actual}\n\
          Regenerate it with `UPDATE_TRANSCRIPTS=1 cargo test` in steps/.",
         path.display()
     );
@@ -357,11 +350,6 @@ pub struct Binary {
 impl Binary {
     /// Starts the binary and waits until it says it is listening.
     pub fn start(path: &str) -> Binary {
-        Binary::start_with_env(path, &[])
-    }
-
-    /// Like [`Binary::start`], with extra environment variables.
-    pub fn start_with_env(path: &str, env: &[(&str, &str)]) -> Binary {
         let lock_path = std::env::temp_dir().join("rust-webserver-tutorial-7878.lock");
         let port_lock = File::create(&lock_path).expect("cannot create the port lock file");
         port_lock.lock().expect("cannot lock the port lock file");
@@ -374,7 +362,6 @@ impl Binary {
         }
 
         let mut child = Command::new(path)
-            .envs(env.iter().copied())
             .current_dir(steps_dir())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
