@@ -2,17 +2,19 @@
 //! every connection, and closes it without answering.
 
 use std::net::TcpStream;
-use testkit::{Binary, assert_no_answer};
+use testkit::{Binary, assert_no_answer, on_own_loopback};
 
 #[test]
 fn reports_each_connection_and_answers_nothing() {
-    let server = Binary::start(env!("CARGO_BIN_EXE_ch01-listen"));
+    on_own_loopback(|| {
+        let server = Binary::start(env!("CARGO_BIN_EXE_ch01-listen"));
 
-    // A bare connection, without a request, is enough to be reported.
-    let _silent = TcpStream::connect(server.addr()).unwrap();
-    server.expect_line("Connection established!");
+        // A bare connection, without a request, is enough to be reported.
+        let _silent = TcpStream::connect(server.addr()).unwrap();
+        server.expect_line("Connection established!");
 
-    // A real request gets no answer: the server just closes the connection.
-    assert_no_answer(server.addr());
-    server.expect_line("Connection established!");
+        // A real request gets no answer: the server just closes the connection.
+        assert_no_answer(server.addr());
+        server.expect_line("Connection established!");
+    });
 }

@@ -34,7 +34,7 @@ fn handle_connection(mut stream: TcpStream) {
     let body = fs::read_to_string("hello.html").unwrap();
     // `Content-Length` counts bytes, and `len` returns bytes, not characters.
     let response = format!(
-        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     stream.write_all(response.as_bytes()).unwrap();

@@ -25,7 +25,7 @@ fn handle_connection(mut stream: TcpStream) {
     if request_line == "GET / HTTP/1.1" {
         let body = fs::read_to_string("hello.html").unwrap();
         let response = format!(
-            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         );
         stream.write_all(response.as_bytes()).unwrap();
@@ -33,7 +33,7 @@ fn handle_connection(mut stream: TcpStream) {
         // ANCHOR: not_found
         let body = fs::read_to_string("404.html").unwrap();
         let response = format!(
-            "HTTP/1.1 404 Not Found\r\nContent-Length: {}\r\n\r\n{body}",
+            "HTTP/1.1 404 Not Found\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         );
         stream.write_all(response.as_bytes()).unwrap();

@@ -2,30 +2,34 @@
 //! the way one silent client brings the whole server down.
 
 use std::net::TcpStream;
-use testkit::{Binary, as_curl_shows, get, transcript};
+use testkit::{Binary, as_curl_shows, get, on_own_loopback, transcript};
 
 #[test]
 fn curl_shows_hello_and_not_found() {
-    let server = Binary::start(env!("CARGO_BIN_EXE_ch05-validate"));
-    let hello = get(server.addr(), "/");
-    transcript(env!("CARGO_MANIFEST_DIR"), "curl-i", &as_curl_shows(&hello));
-    let missing = get(server.addr(), "/missing");
-    transcript(
-        env!("CARGO_MANIFEST_DIR"),
-        "curl-i-404",
-        &as_curl_shows(&missing),
-    );
+    on_own_loopback(|| {
+        let server = Binary::start(env!("CARGO_BIN_EXE_ch05-validate"));
+        let hello = get(server.addr(), "/");
+        transcript(env!("CARGO_MANIFEST_DIR"), "curl-i", &as_curl_shows(&hello));
+        let missing = get(server.addr(), "/missing");
+        transcript(
+            env!("CARGO_MANIFEST_DIR"),
+            "curl-i-404",
+            &as_curl_shows(&missing),
+        );
+    });
 }
 
 #[test]
 fn a_client_that_sends_nothing_kills_the_server() {
-    let mut server = Binary::start(env!("CARGO_BIN_EXE_ch05-validate"));
-    // Connect and hang up without a word.
-    drop(TcpStream::connect(server.addr()).unwrap());
-    let (status, stderr) = server.wait_for_exit();
-    assert!(!status.success(), "the server should have crashed");
-    assert!(
-        stderr.contains("panicked") && stderr.contains("on a `None` value"),
-        "unexpected stderr: {stderr}"
-    );
+    on_own_loopback(|| {
+        let mut server = Binary::start(env!("CARGO_BIN_EXE_ch05-validate"));
+        // Connect and hang up without a word.
+        drop(TcpStream::connect(server.addr()).unwrap());
+        let (status, stderr) = server.wait_for_exit();
+        assert!(!status.success(), "the server should have crashed");
+        assert!(
+            stderr.contains("panicked") && stderr.contains("on a `None` value"),
+            "unexpected stderr: {stderr}"
+        );
+    });
 }

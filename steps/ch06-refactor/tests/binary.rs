@@ -1,20 +1,22 @@
 //! Chapter 6: after the refactoring, `curl -i` shows exactly what it showed in chapter 5.
 
-use testkit::{Binary, as_curl_shows, get, transcript};
+use testkit::{Binary, as_curl_shows, get, on_own_loopback, same_as_transcript_of};
 
 const CHAPTER_5: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ch05-validate");
 
 #[test]
 fn curl_shows_what_it_showed_before_the_refactoring() {
-    let server = Binary::start(env!("CARGO_BIN_EXE_ch06-refactor"));
-    transcript(
-        CHAPTER_5,
-        "curl-i",
-        &as_curl_shows(&get(server.addr(), "/")),
-    );
-    transcript(
-        CHAPTER_5,
-        "curl-i-404",
-        &as_curl_shows(&get(server.addr(), "/missing")),
-    );
+    on_own_loopback(|| {
+        let server = Binary::start(env!("CARGO_BIN_EXE_ch06-refactor"));
+        same_as_transcript_of(
+            CHAPTER_5,
+            "curl-i",
+            &as_curl_shows(&get(server.addr(), "/")),
+        );
+        same_as_transcript_of(
+            CHAPTER_5,
+            "curl-i-404",
+            &as_curl_shows(&get(server.addr(), "/missing")),
+        );
+    });
 }

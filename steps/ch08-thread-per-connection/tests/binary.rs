@@ -1,12 +1,14 @@
 //! Chapter 8: `cargo run -p ch08-thread-per-connection` still serves `/` on 127.0.0.1:7878.
 
-use testkit::{Binary, HELLO_HTML, assert_bytes, get, page_response};
+use testkit::{Binary, HELLO_HTML, assert_bytes, get, on_own_loopback, page_response};
 
 #[test]
 fn serves_hello_html() {
-    let server = Binary::start(env!("CARGO_BIN_EXE_ch08-thread-per-connection"));
-    assert_bytes(
-        &get(server.addr(), "/"),
-        &page_response("HTTP/1.1 200 OK", HELLO_HTML),
-    );
+    on_own_loopback(|| {
+        let server = Binary::start(env!("CARGO_BIN_EXE_ch08-thread-per-connection"));
+        assert_bytes(
+            &get(server.addr(), "/"),
+            &page_response("HTTP/1.1 200 OK", HELLO_HTML),
+        );
+    });
 }

@@ -60,7 +60,7 @@ fn handle_connection(mut stream: TcpStream) {
 
     let body = fs::read_to_string(file_name).unwrap();
     let response = format!(
-        "{status_line}\r\nContent-Length: {}\r\n\r\n{body}",
+        "{status_line}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     stream.write_all(response.as_bytes()).unwrap();

@@ -21,8 +21,14 @@ fn main() {
     let stopping = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stopping);
     ctrlc::set_handler(move || {
-        println!("Ctrl-C: finishing the requests in progress.");
-        flag.store(true, Ordering::SeqCst);
+        // `swap` sets the flag and tells us whether it was set already.
+        if flag.swap(true, Ordering::SeqCst) {
+            println!("Stopping at once.");
+            // 130 = 128 + 2, the number of SIGINT: what shells report for a
+            // program that Ctrl-C ended.
+            std::process::exit(130);
+        }
+        println!("Stopping: finishing the requests in progress (Ctrl-C again stops at once).");
         // The main thread waits in `incoming` for the next connection. We
         // make one, so that it wakes up and sees the flag.
         let _ = TcpStream::connect(addr);
@@ -41,17 +47,22 @@ fn serve(listener: TcpListener, stopping: &AtomicBool) {
     let pool = ThreadPool::new(4);
 
     for stream in listener.incoming() {
-        if stopping.load(Ordering::SeqCst) {
-            break;
-        }
         let stream = stream.unwrap();
         pool.execute(|| {
             handle_connection(stream);
         });
+        // Checked after the connection is handed to the pool, not before:
+        // whoever we accepted gets an answer, even a client that came just
+        // after Ctrl-C, before our own wake-up connection.
+        if stopping.load(Ordering::SeqCst) {
+            break;
+        }
     }
 
     // Close the port first: from now on, new clients are turned away at once
     // instead of waiting in the queue of a server that is going away.
+    // Without this line, `pool` would be dropped first (locals are dropped
+    // in reverse order), and the port would stay open while it waits.
     drop(listener);
 } // Then `pool` is dropped: its `Drop` waits for the requests in progress.
 // ANCHOR_END: serve
@@ -70,7 +81,14 @@ const SLEEP: Duration = if cfg!(test) {
 // ANCHOR: handle_connection
 fn handle_connection(mut stream: TcpStream) {
     let reader = BufReader::new(&stream);
-    let request_line = reader.lines().next().unwrap().unwrap();
+    // ANCHOR: hang_up
+    // A client may hang up without sending a line: our own wake-up
+    // connection does, and so do the spare connections of browsers.
+    let Some(request_line) = reader.lines().next() else {
+        return;
+    };
+    let request_line = request_line.unwrap();
+    // ANCHOR_END: hang_up
 
     // ANCHOR: match
     let (status_line, file_name) = match request_line.as_str() {
@@ -86,7 +104,7 @@ fn handle_connection(mut stream: TcpStream) {
 
     let body = fs::read_to_string(file_name).unwrap();
     let response = format!(
-        "{status_line}\r\nContent-Length: {}\r\n\r\n{body}",
+        "{status_line}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     stream.write_all(response.as_bytes()).unwrap();

@@ -2,26 +2,45 @@
 //! wrong. The flaws are pinned down here so that Part III has something to fix.
 
 use super::{SLEEP, serve};
-use std::io::ErrorKind;
-use std::net::{SocketAddr, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::io::{ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
+use std::thread;
 use std::time::{Duration, Instant};
 use testkit::{
-    HELLO_HTML, TIMEOUT, assert_bytes, assert_unanswered_for, curl_request, get, page_response,
-    send_and_hang_up, spawn_server, start_get, try_send,
+    HELLO_HTML, TIMEOUT, assert_bytes, assert_unanswered_for, curl_request, enter_steps_dir, get,
+    page_response, send_and_hang_up, send_and_reset, start_get, try_send,
 };
 
-/// Runs `serve` with a stop flag; the receiver reports when it returned.
-fn server() -> (SocketAddr, Arc<AtomicBool>, mpsc::Receiver<Instant>) {
-    let stopping = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&stopping);
+/// Runs `serve` on `listener` with a stop flag; the receiver reports when it returned.
+fn serve_in_background(
+    listener: TcpListener,
+    stopping: &Arc<AtomicBool>,
+) -> mpsc::Receiver<Instant> {
+    enter_steps_dir();
+    let flag = Arc::clone(stopping);
     let (done, returned) = mpsc::channel();
-    let addr = spawn_server(move |listener| {
+    thread::spawn(move || {
         serve(listener, &flag);
         done.send(Instant::now()).unwrap();
     });
+    returned
+}
+
+/// Runs `serve` on an ephemeral port with a stop flag that is not set.
+fn server() -> (SocketAddr, Arc<AtomicBool>, mpsc::Receiver<Instant>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let stopping = Arc::new(AtomicBool::new(false));
+    let returned = serve_in_background(listener, &stopping);
     (addr, stopping, returned)
+}
+
+/// What the Ctrl-C handler does the first time.
+fn press_ctrl_c(addr: SocketAddr, stopping: &AtomicBool) {
+    stopping.store(true, Ordering::SeqCst);
+    let _ = TcpStream::connect(addr);
 }
 
 #[test]
@@ -32,9 +51,7 @@ fn stopping_finishes_the_requests_in_progress() {
     let fast = start_get(addr, "/");
     fast.wait(); // both are in the pool now
 
-    // What the Ctrl-C handler does.
-    stopping.store(true, Ordering::SeqCst);
-    let _ = TcpStream::connect(addr);
+    press_ctrl_c(addr, &stopping);
 
     let returned_at = returned
         .recv_timeout(TIMEOUT)
@@ -50,21 +67,88 @@ fn stopping_finishes_the_requests_in_progress() {
     );
 }
 
-// What the pool of Part II still gets wrong. Each test passes because the flaw
-// is there; Part III turns them around.
+#[test]
+fn a_client_that_connects_just_after_ctrl_c_is_still_answered() {
+    let (addr, stopping, returned) = server();
+    // Ctrl-C sets the flag, and a client connects before the handler's
+    // wake-up connection does: the loop wakes up for that client.
+    stopping.store(true, Ordering::SeqCst);
+    let client = start_get(addr, "/");
+    let _wake_up = TcpStream::connect(addr);
+
+    let (response, _) = client.wait();
+    assert_bytes(&response, &page_response("HTTP/1.1 200 OK", HELLO_HTML));
+    returned
+        .recv_timeout(TIMEOUT)
+        .expect("serve did not return");
+}
 
 #[test]
-fn flaw_a_client_that_sends_nothing_kills_a_worker_for_good() {
-    let (addr, _stopping, returned) = server();
-    // Four clients hang up without a request line: `handle_connection`
-    // panics four times, and each panic ends a worker thread.
-    for _ in 0..4 {
+fn clients_still_in_the_listen_queue_are_reset_when_the_port_closes() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    // Ctrl-C came while four clients were connecting. The operating system
+    // has completed their connections and holds them in the listen queue,
+    // in order, until `serve` accepts them.
+    let first = start_get(addr, "/");
+    let queued: Vec<TcpStream> = (0..3)
+        .map(|_| {
+            let mut stream = TcpStream::connect(addr).unwrap();
+            stream.set_read_timeout(Some(TIMEOUT)).unwrap();
+            stream.write_all(curl_request("/").as_bytes()).unwrap();
+            stream
+        })
+        .collect();
+    let stopping = Arc::new(AtomicBool::new(true));
+    let returned = serve_in_background(listener, &stopping);
+
+    // `serve` accepts the first, hands it to the pool, sees the flag and
+    // closes the port: the first gets its answer...
+    let (response, _) = first.wait();
+    assert_bytes(&response, &page_response("HTTP/1.1 200 OK", HELLO_HTML));
+    returned
+        .recv_timeout(TIMEOUT)
+        .expect("serve did not return");
+    // ...and the ones still waiting in the queue are reset, without an answer.
+    for mut stream in queued {
+        let mut answer = Vec::new();
+        match stream.read_to_end(&mut answer) {
+            Err(e) => assert_eq!(e.kind(), ErrorKind::ConnectionReset, "{e}"),
+            Ok(_) => panic!("a queued client got {answer:?} instead of a reset"),
+        }
+    }
+}
+
+#[test]
+fn a_client_that_hangs_up_without_a_word_costs_no_worker() {
+    let (addr, _stopping, _) = server();
+    // The spare connections of a browser, and our own wake-up connection.
+    for _ in 0..8 {
         assert_eq!(send_and_hang_up(addr, b""), b"");
     }
-    // No worker is left, and nobody is answered any more. Once the last
-    // worker is gone, the channel is closed: `execute` panics, on the thread
-    // that runs `serve` (in the real server, the main thread), and the whole
-    // server is down.
+    assert_bytes(
+        &get(addr, "/"),
+        &page_response("HTTP/1.1 200 OK", HELLO_HTML),
+    );
+}
+
+#[test]
+fn still_serves_hello_html() {
+    let (addr, _stopping, _) = server();
+    assert_bytes(
+        &get(addr, "/"),
+        &page_response("HTTP/1.1 200 OK", HELLO_HTML),
+    );
+}
+
+// What the server of Part II still gets wrong. Each test passes because the
+// flaw is there; Part III turns them around.
+
+/// Once four panics have ended the four workers, nobody is answered any
+/// more, and the channel is closed: `execute` panics, on the thread that runs
+/// `serve` (in the real server, the main thread), and the whole server is down.
+#[track_caller]
+fn assert_the_server_goes_down(addr: SocketAddr, returned: &mpsc::Receiver<Instant>) {
     let deadline = Instant::now() + TIMEOUT;
     loop {
         match try_send(addr, curl_request("/").as_bytes()) {
@@ -84,6 +168,29 @@ fn flaw_a_client_that_sends_nothing_kills_a_worker_for_good() {
 }
 
 #[test]
+fn flaw_a_request_line_that_is_not_utf8_kills_a_worker_for_good() {
+    let (addr, _stopping, returned) = server();
+    // `lines` fails on bytes that are not UTF-8, and the `unwrap` panics:
+    // four such requests end the four workers.
+    for _ in 0..4 {
+        assert_eq!(send_and_hang_up(addr, b"GET /\xff HTTP/1.1\r\n\r\n"), b"");
+    }
+    assert_the_server_goes_down(addr, &returned);
+}
+
+#[test]
+fn flaw_a_client_that_resets_the_connection_kills_a_worker_for_good() {
+    let (addr, _stopping, returned) = server();
+    // Each client asks for `/sleep` and gives up with a reset while the
+    // worker sleeps; writing the answer then fails, and the `unwrap` panics.
+    for _ in 0..4 {
+        send_and_reset(addr, curl_request("/sleep").as_bytes());
+    }
+    thread::sleep(SLEEP);
+    assert_the_server_goes_down(addr, &returned);
+}
+
+#[test]
 fn flaw_the_queue_has_no_limit() {
     let pool = ch11_b_ctrl_c::ThreadPool::new(1);
     let (release, blocked) = mpsc::channel::<()>();
@@ -92,16 +199,24 @@ fn flaw_the_queue_has_no_limit() {
     });
     // The only worker is busy, yet `execute` takes 10,000 more jobs without
     // a word: the queue grows as long as clients keep coming.
+    let ran = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
     for _ in 0..10_000 {
-        pool.execute(|| {});
+        let ran = Arc::clone(&ran);
+        pool.execute(move || {
+            ran.fetch_add(1, Ordering::SeqCst);
+        });
     }
     assert!(start.elapsed() < Duration::from_secs(5));
+    assert_eq!(ran.load(Ordering::SeqCst), 0, "the worker was busy");
+    // Every one of them was kept, and runs once the worker is free.
     drop(release);
+    drop(pool);
+    assert_eq!(ran.load(Ordering::SeqCst), 10_000);
 }
 
 #[test]
-fn flaw_a_client_that_sends_nothing_holds_a_worker_forever() {
+fn flaw_a_client_that_stays_connected_and_sends_nothing_holds_a_worker_forever() {
     let (addr, _stopping, _) = server();
     // Four clients connect and say nothing, and keep the connection open.
     let silent: Vec<_> = (0..4).map(|_| TcpStream::connect(addr).unwrap()).collect();
@@ -109,13 +224,4 @@ fn flaw_a_client_that_sends_nothing_holds_a_worker_forever() {
     // request waits in the queue.
     assert_unanswered_for(addr, Duration::from_secs(1));
     drop(silent);
-}
-
-#[test]
-fn still_serves_hello_html() {
-    let (addr, _stopping, _) = server();
-    assert_bytes(
-        &get(addr, "/"),
-        &page_response("HTTP/1.1 200 OK", HELLO_HTML),
-    );
 }

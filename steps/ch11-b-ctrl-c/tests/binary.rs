@@ -1,24 +1,34 @@
-//! Chapter 11: a real Ctrl-C (SIGINT) stops `cargo run -p ch11-b-ctrl-c`
-//! gracefully: no new connections, the request in progress gets its full
-//! answer, and the process exits with status 0.
+//! Chapter 11: real signals to `cargo run -p ch11-b-ctrl-c`. Ctrl-C (SIGINT)
+//! and `kill` (SIGTERM) stop it gracefully: no new connections, the request
+//! in progress gets its full answer, and the process exits with status 0.
+//! A second signal ends it at once, with status 130.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use testkit::{Binary, HELLO_HTML, TIMEOUT, assert_bytes, page_response};
+use std::thread;
+use std::time::{Duration, Instant};
+use testkit::{Binary, HELLO_HTML, TIMEOUT, assert_bytes, on_own_loopback, page_response};
 
-#[test]
-fn sigint_lets_the_request_in_progress_finish() {
-    let mut server = Binary::start(env!("CARGO_BIN_EXE_ch11-b-ctrl-c"));
+const SERVER: &str = env!("CARGO_BIN_EXE_ch11-b-ctrl-c");
 
-    // A slow client: connected, accepted, a worker waits for its request.
-    let mut client = TcpStream::connect(server.addr()).unwrap();
+/// Starts the server with one client connected that has not sent its request
+/// yet: a worker is busy with it, so the process is still there after the
+/// signal, waiting for that request.
+fn server_with_a_slow_client() -> (Binary, TcpStream) {
+    let server = Binary::start(SERVER);
+    let client = TcpStream::connect(server.addr()).unwrap();
     client.set_read_timeout(Some(TIMEOUT)).unwrap();
     server.wait_for_line(|line| line.ends_with(": running a job."));
+    (server, client)
+}
 
-    server.signal("INT");
-    server.wait_for_line(|line| line.starts_with("Ctrl-C"));
+fn the_request_in_progress_finishes_after(signal: &str) {
+    let (mut server, mut client) = server_with_a_slow_client();
 
-    // Only now does the client finish its request, and it is still answered in full.
+    server.signal(signal);
+    server.wait_for_line(|line| line.starts_with("Stopping: finishing"));
+
+    // Only now does the client send its request, and it is still answered in full.
     client
         .write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         .unwrap();
@@ -28,6 +38,7 @@ fn sigint_lets_the_request_in_progress_finish() {
 
     let (status, stderr) = server.wait_for_exit();
     assert!(status.success(), "exit status {status}, stderr: {stderr}");
+    assert!(!stderr.contains("panicked"), "a thread panicked: {stderr}");
     let output = server.rest_of_output();
     assert_eq!(output.last().map(String::as_str), Some("Goodbye."));
     for id in 0..4 {
@@ -36,19 +47,49 @@ fn sigint_lets_the_request_in_progress_finish() {
 }
 
 #[test]
-fn sigint_turns_new_clients_away() {
-    let mut server = Binary::start(env!("CARGO_BIN_EXE_ch11-b-ctrl-c"));
-    // Keep a worker busy so that the process is still there after Ctrl-C.
-    let _client = TcpStream::connect(server.addr()).unwrap();
-    server.wait_for_line(|line| line.ends_with(": running a job."));
+fn sigint_lets_the_request_in_progress_finish() {
+    on_own_loopback(|| the_request_in_progress_finishes_after("INT"));
+}
 
-    server.signal("INT");
-    server.wait_for_line(|line| line.starts_with("Ctrl-C"));
-    // The port closes right after the handler ran; connecting fails from then on.
-    let deadline = std::time::Instant::now() + TIMEOUT;
-    while TcpStream::connect(server.addr()).is_ok() {
-        assert!(std::time::Instant::now() < deadline, "the port stayed open");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    server.assert_running();
+#[test]
+fn sigterm_lets_the_request_in_progress_finish() {
+    on_own_loopback(|| the_request_in_progress_finishes_after("TERM"));
+}
+
+#[test]
+fn sigint_turns_new_clients_away() {
+    on_own_loopback(|| {
+        let (mut server, _client) = server_with_a_slow_client();
+        server.signal("INT");
+        server.wait_for_line(|line| line.starts_with("Stopping: finishing"));
+        // The port closes right after the handler ran; connecting fails from then on.
+        let deadline = Instant::now() + TIMEOUT;
+        while TcpStream::connect(server.addr()).is_ok() {
+            assert!(Instant::now() < deadline, "the port stayed open");
+            thread::sleep(Duration::from_millis(20));
+        }
+        server.assert_running();
+    });
+}
+
+/// A flaw that Part III fixes with timeouts: a client that stays connected
+/// and sends nothing keeps the graceful shutdown waiting, as long as it
+/// likes. The second Ctrl-C is the way out.
+#[test]
+fn flaw_a_silent_client_holds_up_the_shutdown_until_a_second_ctrl_c() {
+    on_own_loopback(|| {
+        let (mut server, _silent) = server_with_a_slow_client();
+        server.signal("INT");
+        server.wait_for_line(|line| line.starts_with("Stopping: finishing"));
+
+        // The worker waits for a request line that never comes, and the
+        // pool's `Drop` waits for the worker.
+        thread::sleep(Duration::from_secs(2));
+        server.assert_running();
+
+        server.signal("INT");
+        server.wait_for_line(|line| line == "Stopping at once.");
+        let (status, stderr) = server.wait_for_exit();
+        assert_eq!(status.code(), Some(130), "stderr: {stderr}");
+    });
 }

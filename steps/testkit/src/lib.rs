@@ -7,7 +7,9 @@
 //! * [`send`] and [`get`] play the client, with a timeout, so a server that
 //!   never answers makes a test fail instead of hang;
 //! * [`Binary`] runs a step exactly as a reader does with `cargo run -p …`,
-//!   listening on `127.0.0.1:7878`, one test at a time across processes;
+//!   listening on `127.0.0.1:7878`; [`on_own_loopback`] gives each such test
+//!   a loopback interface of its own, so that they run in parallel and pass
+//!   while another program holds port 7878;
 //! * [`HELLO_HTML`] and [`NOT_FOUND_HTML`] pin the pages the book shows, and
 //!   [`transcript`] keeps the terminal output the book shows in step with the code.
 
@@ -15,9 +17,9 @@ use std::fs::{self, File};
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStderr, Command, ExitStatus, Stdio};
-use std::sync::Once;
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Once, OnceLock};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -244,6 +246,20 @@ pub fn send_and_hang_up(addr: SocketAddr, bytes: &[u8]) -> Vec<u8> {
     response
 }
 
+/// Sends `bytes`, then hangs up at once with a reset (`RST`) instead of the
+/// usual goodbye (`FIN`), as a client does that gives up abruptly: a browser
+/// tab that is closed, a load tool that stops. The server's next read or
+/// write on that connection fails with "connection reset".
+pub fn send_and_reset(addr: SocketAddr, bytes: &[u8]) {
+    let mut stream = TcpStream::connect(addr).expect("cannot connect");
+    stream.write_all(bytes).expect("cannot send");
+    // Closing with a linger time of zero sends a reset.
+    socket2::SockRef::from(&stream)
+        .set_linger(Some(Duration::ZERO))
+        .expect("cannot set SO_LINGER");
+    drop(stream);
+}
+
 /// `curl http://{addr}{path}`: the response's bytes, exactly as received.
 pub fn get(addr: SocketAddr, path: &str) -> Vec<u8> {
     send(addr, curl_request(path).as_bytes())
@@ -252,7 +268,7 @@ pub fn get(addr: SocketAddr, path: &str) -> Vec<u8> {
 /// The response we expect for a page: status line, `Content-Length`, blank line, body.
 pub fn page_response(status_line: &str, body: &str) -> String {
     format!(
-        "{status_line}\r\nContent-Length: {}\r\n\r\n{body}",
+        "{status_line}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
 }
@@ -273,6 +289,18 @@ pub fn assert_bytes(response: &[u8], expected: &str) {
 /// Regenerate every transcript with `UPDATE_TRANSCRIPTS=1 cargo test` in `steps/`.
 #[track_caller]
 pub fn transcript(crate_dir: &str, name: &str, actual: &str) {
+    check_transcript(crate_dir, name, actual, |shown, actual| shown == actual);
+}
+
+/// Asserts that `actual` is what the transcript `transcripts/<name>.txt` of
+/// another step, at `crate_dir`, shows, without ever writing it: that step's
+/// own tests write it. (Skipped while transcripts are being regenerated,
+/// since the other step may be rewriting the file at that moment.)
+#[track_caller]
+pub fn same_as_transcript_of(crate_dir: &str, name: &str, actual: &str) {
+    if std::env::var_os("UPDATE_TRANSCRIPTS").is_some() {
+        return;
+    }
     check_transcript(crate_dir, name, actual, |shown, actual| shown == actual);
 }
 
@@ -336,30 +364,99 @@ pub fn as_curl_shows(response: &[u8]) -> String {
     String::from_utf8_lossy(response).replace("\r\n", "\n")
 }
 
+/// Runs `test`, a test that starts a step's binary with [`Binary::start`], on
+/// a loopback interface of its own, so that it can listen on `127.0.0.1:7878`
+/// exactly as the book shows, whatever else holds that port on this machine,
+/// and in parallel with the other tests.
+///
+/// On Linux, the test re-runs itself (the same test binary, this one test) in
+/// a new network namespace (`unshare --user --map-root-user --net`, then
+/// `ip link set lo up`), where port 7878 is free. Where that is not possible
+/// (another system, or user namespaces switched off), it runs here and now,
+/// on the machine's own `127.0.0.1:7878`, one such test at a time, and
+/// [`Binary::start`] says so clearly if the port is taken.
+pub fn on_own_loopback(test: impl FnOnce()) {
+    if std::env::var_os(INSIDE).is_some() || !namespaces_work() {
+        return test();
+    }
+    let name = thread::current()
+        .name()
+        .expect("libtest names the thread after the test")
+        .to_string();
+    let exe = std::env::current_exe().expect("cannot find the test binary");
+    let output = Command::new("unshare")
+        .args(["--user", "--map-root-user", "--net", "--", "sh", "-c"])
+        .arg(r#"ip link set lo up && exec "$0" "$@""#)
+        .arg(&exe)
+        .args([&name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(INSIDE, "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("cannot run unshare");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    // Shown by libtest when this test fails.
+    print!("{stdout}");
+    eprint!("{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "`{name}` failed on its own loopback interface (its output is above)"
+    );
+    assert!(
+        stdout.contains("test result: ok. 1 passed"),
+        "`{name}` did not run on its own loopback interface (its output is above)"
+    );
+}
+
+/// Set in the environment of a test that runs in a network namespace of its own.
+const INSIDE: &str = "TESTKIT_OWN_LOOPBACK";
+
+/// Whether this machine lets us make a network namespace with a loopback interface.
+fn namespaces_work() -> bool {
+    static WORKS: OnceLock<bool> = OnceLock::new();
+    *WORKS.get_or_init(|| {
+        cfg!(target_os = "linux")
+            && Command::new("unshare")
+                .args(["--user", "--map-root-user", "--net", "--"])
+                .args(["sh", "-c", "ip link set lo up"])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|status| status.success())
+    })
+}
+
 /// A step's binary running as `cargo run -p …` runs it: from `steps/`, on `127.0.0.1:7878`.
 ///
-/// Only one runs at a time on a machine (a lock file serializes test
-/// processes), and it is killed when dropped.
+/// Start it inside [`on_own_loopback`]. It is killed when dropped.
 pub struct Binary {
     child: Child,
     stdout: Receiver<String>,
-    stderr: Option<ChildStderr>,
-    _port_lock: File,
+    /// Reads the child's stderr to the end while it runs, so that a chatty
+    /// child never blocks on a full pipe.
+    stderr: Option<JoinHandle<String>>,
+    _port_lock: Option<File>,
 }
 
 impl Binary {
     /// Starts the binary and waits until it says it is listening.
     pub fn start(path: &str) -> Binary {
-        let lock_path = std::env::temp_dir().join("rust-webserver-tutorial-7878.lock");
-        let port_lock = File::create(&lock_path).expect("cannot create the port lock file");
-        port_lock.lock().expect("cannot lock the port lock file");
-
-        if let Err(e) = TcpListener::bind(BOOK_ADDR) {
-            panic!(
-                "{BOOK_ADDR} is busy ({e}). Is a server from the book still running \
-                 in another terminal? Stop it with Ctrl-C and run the tests again."
-            );
-        }
+        let port_lock = if std::env::var_os(INSIDE).is_some() {
+            None
+        } else {
+            // The machine's own port 7878: one test at a time, across processes.
+            let lock_path = std::env::temp_dir().join("rust-webserver-tutorial-7878.lock");
+            let port_lock = File::create(&lock_path).expect("cannot create the port lock file");
+            port_lock.lock().expect("cannot lock the port lock file");
+            if let Err(e) = TcpListener::bind(BOOK_ADDR) {
+                panic!(
+                    "{BOOK_ADDR} is busy ({e}), and this system cannot give the test a \
+                     loopback interface of its own. Is a server from the book still running \
+                     in another terminal? Stop it with Ctrl-C and run the tests again."
+                );
+            }
+            Some(port_lock)
+        };
 
         let mut child = Command::new(path)
             .current_dir(steps_dir())
@@ -380,11 +477,16 @@ impl Binary {
             }
         });
 
-        let stderr = child.stderr.take();
+        let mut stderr_pipe = child.stderr.take().unwrap();
+        let stderr = thread::spawn(move || {
+            let mut text = Vec::new();
+            let _ = stderr_pipe.read_to_end(&mut text);
+            String::from_utf8_lossy(&text).into_owned()
+        });
         let binary = Binary {
             child,
             stdout: receiver,
-            stderr,
+            stderr: Some(stderr),
             _port_lock: port_lock,
         };
         binary.expect_line(&format!("Listening on http://{BOOK_ADDR}"));
@@ -470,10 +572,10 @@ impl Binary {
             );
             thread::sleep(Duration::from_millis(10));
         };
-        let mut stderr = String::new();
-        if let Some(mut pipe) = self.stderr.take() {
-            pipe.read_to_string(&mut stderr).unwrap();
-        }
+        let stderr = match self.stderr.take() {
+            Some(reader) => reader.join().unwrap_or_default(),
+            None => String::new(),
+        };
         (status, stderr)
     }
 
