@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Chapter 8's experiment: starts the thread-per-connection server, opens 100,
-# 1,000 and 10,000 idle connections to it on loopback, and saves its threads
-# and memory after each batch in steps/ch08-idle-connections/results.txt,
-# which the book shows. Linux only; takes well under two minutes.
+# 1,000 and 10,000 idle connections to it on loopback, and saves its threads,
+# memory and memory regions after each batch, with the kernel's memory for
+# thread stacks and sockets, in steps/ch08-idle-connections/results.txt,
+# which the book shows. Linux only; takes well under two minutes. The
+# kernel's figures are for the whole machine: run it on a quiet one.
 #
 #   COUNTS   the numbers of connections (default 100,1000,10000; the book's
 #            results.txt must hold the default)
@@ -64,6 +66,7 @@ grep -q '^Listening on' "$SERVER_LOG" || die "the server did not print \"Listeni
 say "$(cat "$SERVER_LOG") (pid $server)"
 
 step "Opening $COUNTS idle connections (at most two minutes)"
+say "kernel stacks and sockets are counted for the whole machine: other work on it shows in them"
 timeout 180 "$tool_bin" --pid "$server" --counts "$COUNTS" --save "$RESULTS" ||
     die "the measurement failed (the server's output is in $SERVER_LOG)"
 

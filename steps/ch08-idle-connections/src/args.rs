@@ -1,110 +1,66 @@
-//! The command line: `--pid <server pid> [--addr …] [--counts …] [--save …]`.
+//! The command line: `--pid <server pid> [--addr …] [--counts …] [--save …]`,
+//! declared for `clap`, which also writes `--help` and the error messages.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-pub const USAGE: &str = "usage: ch08-idle-connections --pid <server pid> [--addr 127.0.0.1:7878] \
-[--counts 100,1000,10000] [--save <file>]";
+use clap::Parser;
 
-pub const HELP: &str = "\
-Opens idle connections to a server on loopback, in cumulative batches, and
-reports the server's threads and memory (from /proc/<pid>/status) after each.
-At the end every connection sends one request and reads the answer.
-
-  --pid <pid>        the server's process id (required)
-  --addr <address>   where the server listens; loopback only (default 127.0.0.1:7878)
-  --counts <list>    increasing totals of open connections, at most 20000
-                     (default 100,1000,10000)
-  --save <file>      also write the report into <file>
-
-Linux only. Run the server and this tool after `ulimit -n 30000`.";
-
-pub const DEFAULT_ADDR: &str = "127.0.0.1:7878";
-pub const DEFAULT_COUNTS: [usize; 3] = [100, 1_000, 10_000];
 /// The most connections the experiment opens: a bounded experiment.
 pub const MAX_COUNT: usize = 20_000;
 
-#[derive(Debug, PartialEq, Eq)]
+/// Opens idle connections to a server on loopback and reports its threads and memory.
+///
+/// The connections open in cumulative batches. After each batch the tool reads
+/// the server's threads, memory and memory regions, and the kernel's memory for
+/// thread stacks and sockets, from /proc. At the end every connection sends one
+/// request and reads the answer.
+#[derive(Debug, PartialEq, Eq, Parser)]
+#[command(
+    name = "ch08-idle-connections",
+    // `--pid 1 --pid 2` means pid 2, as in most command-line tools.
+    args_override_self = true,
+    after_help = "Linux only. Run the server and this tool after `ulimit -n 30000`."
+)]
 pub struct Args {
+    /// The server's process id.
+    #[arg(long, value_name = "PID", value_parser = parse_pid)]
     pub pid: u32,
+
+    /// Where the server listens; loopback only.
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1:7878", value_parser = parse_addr)]
     pub addr: SocketAddr,
-    pub counts: Vec<usize>,
+
+    /// Increasing totals of open connections, separated by commas, at most 20000.
+    // Spelled `std::vec::Vec` so that clap takes the whole list as one value
+    // for `parse_counts`; a plain `Vec` would make it one value per `--counts`.
+    #[arg(long, value_name = "LIST", default_value = "100,1000,10000", value_parser = parse_counts)]
+    pub counts: std::vec::Vec<usize>,
+
+    /// Also write the report into FILE.
+    #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub enum Command {
-    Run(Args),
-    Help,
-}
-
-/// Parses the arguments after the program name. The error is one sentence.
-pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
-    let mut pid = None;
-    let mut addr = parse_addr(DEFAULT_ADDR)?;
-    let mut counts = DEFAULT_COUNTS.to_vec();
-    let mut save = None;
-
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        // Both `--pid 42` and `--pid=42`.
-        let (name, inline_value) = match arg.split_once('=') {
-            Some((name, value)) if name.starts_with("--") => (name.to_string(), Some(value)),
-            _ => (arg.clone(), None),
-        };
-        match name.as_str() {
-            "-h" | "--help" => return Ok(Command::Help),
-            "--pid" | "--addr" | "--counts" | "--save" => {
-                let value = match inline_value.map(str::to_string).or_else(|| args.next()) {
-                    Some(value) => value,
-                    None => return Err(format!("{name} needs a value")),
-                };
-                match name.as_str() {
-                    "--pid" => pid = Some(parse_pid(&value)?),
-                    "--addr" => addr = parse_addr(&value)?,
-                    "--counts" => counts = parse_counts(&value)?,
-                    _ => {
-                        if value.is_empty() {
-                            return Err("--save needs a file name".to_string());
-                        }
-                        save = Some(PathBuf::from(value));
-                    }
-                }
-            }
-            _ => return Err(format!("unknown argument `{arg}`")),
-        }
-    }
-
-    let pid = pid.ok_or("--pid is missing: give the process id of the running server")?;
-    Ok(Command::Run(Args {
-        pid,
-        addr,
-        counts,
-        save,
-    }))
 }
 
 fn parse_pid(value: &str) -> Result<u32, String> {
     match value.parse::<u32>() {
         Ok(pid) if pid > 0 => Ok(pid),
-        _ => Err(format!(
-            "--pid expects a process id (a positive number), not `{value}`"
-        )),
+        _ => Err("expected a process id (a positive number)".to_string()),
     }
 }
 
 fn parse_addr(value: &str) -> Result<SocketAddr, String> {
-    let addr: SocketAddr = value.parse().map_err(|_| {
-        format!("--addr expects an address with a port, like 127.0.0.1:7878, not `{value}`")
-    })?;
+    let addr: SocketAddr = value
+        .parse()
+        .map_err(|_| "expected an address with a port, like 127.0.0.1:7878".to_string())?;
     if !addr.ip().is_loopback() {
         return Err(format!(
-            "--addr {addr} is not a loopback address: this experiment opens thousands \
+            "{addr} is not a loopback address: this experiment opens thousands \
              of connections, so it only runs on 127.0.0.0/8 or [::1]"
         ));
     }
     if addr.port() == 0 {
-        return Err(format!("--addr {addr} has no port"));
+        return Err(format!("{addr} has no port"));
     }
     Ok(addr)
 }
@@ -112,25 +68,23 @@ fn parse_addr(value: &str) -> Result<SocketAddr, String> {
 fn parse_counts(value: &str) -> Result<Vec<usize>, String> {
     let mut counts: Vec<usize> = Vec::new();
     for part in value.split(',') {
-        let part = part.trim();
-        let count: usize = part.parse().map_err(|_| {
-            format!(
-                "--counts expects numbers separated by commas, like 100,1000,10000, not `{value}`"
-            )
-        })?;
+        let count: usize = part
+            .trim()
+            .parse()
+            .map_err(|_| "expected numbers separated by commas, like 100,1000,10000".to_string())?;
         if count == 0 {
-            return Err("--counts: every count must be at least 1".to_string());
+            return Err("every count must be at least 1".to_string());
         }
         if count > MAX_COUNT {
             return Err(format!(
-                "--counts: {count} is more than {MAX_COUNT}, the most this experiment opens"
+                "{count} is more than {MAX_COUNT}, the most this experiment opens"
             ));
         }
         if let Some(&last) = counts.last()
             && count <= last
         {
             return Err(format!(
-                "--counts must increase (the connections add up): {count} comes after {last}"
+                "the counts must increase (the connections add up): {count} comes after {last}"
             ));
         }
         counts.push(count);
@@ -141,23 +95,28 @@ fn parse_counts(value: &str) -> Result<Vec<usize>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
+    use clap::error::ErrorKind;
 
-    fn parse_words(line: &str) -> Result<Command, String> {
-        parse(line.split_whitespace().map(str::to_string))
+    fn parse(line: &str) -> Result<Args, clap::Error> {
+        let words = std::iter::once("ch08-idle-connections").chain(line.split_whitespace());
+        Args::try_parse_from(words)
     }
 
     fn run_args(line: &str) -> Args {
-        match parse_words(line) {
-            Ok(Command::Run(args)) => args,
-            other => panic!("`{line}` gave {other:?}"),
-        }
+        parse(line).unwrap_or_else(|error| panic!("`{line}` gave {error}"))
     }
 
     fn error(line: &str) -> String {
-        match parse_words(line) {
-            Err(message) => message,
-            other => panic!("`{line}` should fail, gave {other:?}"),
+        match parse(line) {
+            Err(error) => error.to_string(),
+            Ok(args) => panic!("`{line}` should fail, gave {args:?}"),
         }
+    }
+
+    #[test]
+    fn the_declaration_is_consistent() {
+        Args::command().debug_assert();
     }
 
     #[test]
@@ -181,12 +140,28 @@ mod tests {
             "127.1.2.3:7878".parse().unwrap()
         );
         assert_eq!(run_args("--pid 1 --counts 20000").counts, vec![20_000]);
+        // The last one wins.
+        assert_eq!(run_args("--pid 1 --pid 2").pid, 2);
+        assert_eq!(
+            run_args("--pid 1 --counts 1 --counts 2,3").counts,
+            vec![2, 3]
+        );
     }
 
     #[test]
     fn help() {
-        assert_eq!(parse_words("--pid 1 --help"), Ok(Command::Help));
-        assert_eq!(parse_words("-h"), Ok(Command::Help));
+        for line in ["--pid 1 --help", "-h"] {
+            let error = parse(line).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::DisplayHelp, "{line}");
+        }
+        let help = Args::command().render_help().to_string();
+        for text in [
+            "--pid <PID>",
+            "[default: 100,1000,10000]",
+            "ulimit -n 30000",
+        ] {
+            assert!(help.contains(text), "{help}");
+        }
     }
 
     #[test]
@@ -200,8 +175,8 @@ mod tests {
             let message = error(&format!("--pid 1 --addr {addr}"));
             assert!(message.contains("not a loopback address"), "{message}");
         }
-        assert!(error("--pid 1 --addr localhost:7878").contains("expects an address"));
-        assert!(error("--pid 1 --addr 127.0.0.1").contains("expects an address"));
+        assert!(error("--pid 1 --addr localhost:7878").contains("expected an address"));
+        assert!(error("--pid 1 --addr 127.0.0.1").contains("expected an address"));
         assert!(error("--pid 1 --addr 127.0.0.1:0").contains("no port"));
     }
 
@@ -218,18 +193,25 @@ mod tests {
         assert!(error("--pid 1 --counts 100,100").contains("must increase"));
         assert!(error("--pid 1 --counts 0,10").contains("at least 1"));
         assert!(error("--pid 1 --counts 10,,20").contains("numbers separated by commas"));
-        assert!(error("--pid 1 --counts -5").contains("numbers separated by commas"));
+        assert!(error("--pid 1 --counts=-5").contains("numbers separated by commas"));
     }
 
     #[test]
     fn refuses_bad_pids_and_unknown_arguments() {
-        assert!(error("").contains("--pid is missing"));
-        assert!(error("--addr 127.0.0.1:7878").contains("--pid is missing"));
-        assert!(error("--pid").contains("--pid needs a value"));
+        let missing = |line: &str| parse(line).unwrap_err().kind();
+        assert_eq!(missing(""), ErrorKind::MissingRequiredArgument);
+        assert_eq!(
+            missing("--addr 127.0.0.1:7878"),
+            ErrorKind::MissingRequiredArgument
+        );
+        assert!(error("--pid").contains("a value is required for '--pid <PID>'"));
         assert!(error("--pid abc").contains("process id"));
         assert!(error("--pid 0").contains("process id"));
-        assert!(error("--pid -3").contains("process id"));
-        assert!(error("--pid 1 --verbose").contains("unknown argument `--verbose`"));
-        assert!(error("--pid 1 42").contains("unknown argument `42`"));
+        assert!(error("--pid 1 --save=").contains("a value is required for '--save <FILE>'"));
+        assert!(error("--pid 1 --verbose").contains("unexpected argument '--verbose'"));
+        assert!(error("--pid 1 42").contains("unexpected argument '42'"));
+        // Every usage error ends like this, and the tool exits with 2.
+        assert!(error("--pid 1 42").contains("For more information, try '--help'."));
+        assert_eq!(parse("--pid 1 42").unwrap_err().exit_code(), 2);
     }
 }

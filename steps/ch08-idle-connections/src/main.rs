@@ -2,10 +2,13 @@
 //! thread-per-connection server need for connections that send nothing?
 //!
 //! Opens idle connections to the server on loopback in cumulative batches
-//! (100, then 900 more, then 9,000 more), reads the server's threads and
-//! memory from /proc/<pid>/status after each batch, and prints a table. At
-//! the end every connection sends a request and reads the answer, so that no
-//! server thread sees a connection close without a request (it would panic).
+//! (100, then 900 more, then 9,000 more). After each batch it reads the
+//! server's threads and memory from /proc/<pid>/status, its memory regions
+//! from /proc/<pid>/maps, and the kernel's own memory for thread stacks and
+//! sockets from /proc/meminfo and /proc/net/sockstat (those two for the
+//! whole machine), and it prints two tables. At the end every connection
+//! sends a request and reads the answer, so that no server thread sees a
+//! connection close without a request (it would panic).
 //!
 //! `ci/measure-idle-connections.sh` starts the server and runs this tool; by
 //! hand, start the server from `steps/` and pass its pid:
@@ -18,7 +21,6 @@ mod args;
 mod procfs;
 mod report;
 
-use std::env;
 use std::fs;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -27,9 +29,10 @@ use std::process::ExitCode;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use args::{Args, Command, HELP, USAGE};
+use args::Args;
+use clap::Parser as _;
 use procfs::{Limit, Status};
-use report::{Machine, Released, Report, Row, SCRIPT, format_report};
+use report::{Machine, Released, Report, Row, SCRIPT, Sample, format_report};
 
 /// Opening the connections and measuring ends within this time…
 const MEASURE_LIMIT: Duration = Duration::from_secs(90);
@@ -70,7 +73,6 @@ const EADDRNOTAVAIL: i32 = 99;
 struct Error {
     message: String,
     hint: Option<String>,
-    usage: bool,
 }
 
 impl Error {
@@ -78,7 +80,6 @@ impl Error {
         Error {
             message: message.into(),
             hint: None,
-            usage: false,
         }
     }
 
@@ -89,20 +90,8 @@ impl Error {
 }
 
 fn main() -> ExitCode {
-    let args = match args::parse(env::args().skip(1)) {
-        Ok(Command::Run(args)) => args,
-        Ok(Command::Help) => {
-            println!("{USAGE}\n\n{HELP}");
-            return ExitCode::SUCCESS;
-        }
-        Err(message) => {
-            return fail(Error {
-                message,
-                hint: Some(format!("{USAGE} (--help for more)")),
-                usage: true,
-            });
-        }
-    };
+    // On a usage error, or for --help, clap prints and exits (2, or 0).
+    let args = Args::parse();
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => fail(error),
@@ -114,7 +103,7 @@ fn fail(error: Error) -> ExitCode {
     if let Some(hint) = &error.hint {
         eprintln!("hint: {hint}");
     }
-    ExitCode::from(if error.usage { 2 } else { 1 })
+    ExitCode::FAILURE
 }
 
 fn run(args: &Args) -> Result<(), Error> {
@@ -126,14 +115,15 @@ fn run(args: &Args) -> Result<(), Error> {
     }
     let pid = args.pid;
     let largest = args.counts.iter().copied().max().unwrap_or(0);
-    let baseline = server_status(pid)?;
-    check_limits(pid, largest, baseline.threads)?;
+    let status = server_status(pid)?;
+    check_limits(pid, largest, status.threads)?;
+    let baseline = sample(pid, status);
 
     let server = server_name(pid);
     eprintln!(
         "server: {server} (pid {pid}), threads: {}, resident: {:.1} MiB",
-        baseline.threads,
-        baseline.rss_kib as f64 / 1024.0
+        status.threads,
+        status.rss_kib as f64 / 1024.0
     );
     let mut connections = Vec::with_capacity(largest);
     let measured = measure(args, baseline, &mut connections);
@@ -145,7 +135,7 @@ fn run(args: &Args) -> Result<(), Error> {
     let released = if connections.is_empty() {
         None
     } else {
-        Some(release(pid, connections, baseline.threads))
+        Some(release(pid, connections, status.threads))
     };
     let (rows, notes) = measured?;
 
@@ -181,13 +171,13 @@ fn run(args: &Args) -> Result<(), Error> {
 /// Opens the batches of connections and measures the server after each.
 fn measure(
     args: &Args,
-    baseline: Status,
+    baseline: Sample,
     connections: &mut Vec<TcpStream>,
 ) -> Result<(Vec<Row>, Vec<String>), Error> {
     let deadline = Deadline::after(MEASURE_LIMIT);
     let pid = args.pid;
     let largest = args.counts.iter().copied().max().unwrap_or(0);
-    let baseline_maps = procfs::count_maps(pid).ok();
+    let baseline_threads = baseline.status.threads;
     let mut rows = Vec::new();
     let mut notes = Vec::new();
 
@@ -197,14 +187,14 @@ fn measure(
         let took = open_batch(
             args.addr,
             pid,
-            baseline.threads,
+            baseline_threads,
             batch,
             connections,
             &deadline,
         )?;
         eprint!("{} ms; ", took.as_millis());
 
-        let expected = baseline.threads + count;
+        let expected = baseline_threads + count;
         let (status, waited, reached) = wait_for_threads(
             pid,
             count,
@@ -227,11 +217,11 @@ fn measure(
         };
         rows.push(Row {
             connections: count,
-            status,
+            sample: sample(pid, status),
             open: Some(took),
         });
         if count == args.counts[0] && largest > count {
-            check_maps(pid, baseline_maps, count, largest)?;
+            check_maps(pid, baseline.maps, count, largest)?;
         }
     }
     Ok((rows, notes))
@@ -381,6 +371,16 @@ fn settle(pid: u32, open: usize, mut status: Status) -> Result<Status, Error> {
     }
 }
 
+/// The server's memory regions and the kernel's memory, read right after
+/// the server's `status`.
+fn sample(pid: u32, status: Status) -> Sample {
+    Sample {
+        status,
+        maps: procfs::count_maps(pid).ok(),
+        kernel: procfs::read_kernel(),
+    }
+}
+
 /// Sends every connection the request, reads every answer, then waits for
 /// the server's threads to end.
 fn release(pid: u32, connections: Vec<TcpStream>, baseline_threads: usize) -> Released {
@@ -489,9 +489,10 @@ fn check_limits(pid: u32, largest: usize, baseline_threads: usize) -> Result<(),
     Ok(())
 }
 
-/// Each thread costs the server a few memory mappings (stack, guard page,
-/// signal stack), and the kernel limits them: after the first batch, fails
-/// if the largest count would need more than vm.max_map_count.
+/// Each thread costs the server a few memory mappings (its stack and the
+/// small stack for reporting a stack overflow, each with a guard page), and
+/// the kernel limits them: after the first batch, fails if the largest
+/// count would need more than vm.max_map_count.
 fn check_maps(pid: u32, baseline: Option<usize>, open: usize, largest: usize) -> Result<(), Error> {
     let (Some(baseline), Ok(now), Some(max)) = (
         baseline,
@@ -645,13 +646,15 @@ fn machine() -> Machine {
         cpu: procfs::parse_cpu_model(&read("/proc/cpuinfo"))
             .unwrap_or_else(|| "unknown CPU".to_string()),
         cores: thread::available_parallelism().map_or(1, |cores| cores.get()),
-        memory_kib: procfs::field(&read("/proc/meminfo"), "MemTotal")
-            .and_then(|total| total.trim_end_matches("kB").trim().parse().ok()),
+        memory_kib: procfs::parse_kib(&read("/proc/meminfo"), "MemTotal"),
         kernel: match read("/proc/sys/kernel/osrelease").trim() {
             "" => "unknown".to_string(),
             release => release.to_string(),
         },
         threads_max: procfs::read_number("/proc/sys/kernel/threads-max"),
+        pid_max: procfs::read_number("/proc/sys/kernel/pid_max"),
+        max_map_count: procfs::read_number("/proc/sys/vm/max_map_count"),
+        page_kib: procfs::read_page_kib(),
     }
 }
 

@@ -1,4 +1,5 @@
-//! Reading Linux's /proc: a process's threads, memory and limits, and the
+//! Reading Linux's /proc: a process's threads, memory, memory regions and
+//! limits; the kernel's own memory for threads and sockets; and the
 //! machine's CPU, memory and kernel. The parsers take the text, so that the
 //! tests need no /proc.
 
@@ -35,6 +36,58 @@ pub fn field<'a>(text: &'a str, name: &str) -> Option<&'a str> {
         let (key, value) = line.split_once(':')?;
         (key.trim() == name).then(|| value.trim())
     })
+}
+
+/// Memory the kernel keeps for itself, outside any process's VmRSS. These
+/// figures are for the whole system (all processes, both ends of every
+/// connection), not for one process.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Kernel {
+    /// `KernelStack` in /proc/meminfo: the kernel stacks of all threads, in
+    /// KiB. Every thread has one, used while the kernel works for it.
+    pub stacks_kib: Option<u64>,
+    /// `TCP: inuse` in /proc/net/sockstat: the TCP sockets open.
+    pub tcp_sockets: Option<u64>,
+    /// `TCP: … mem` in /proc/net/sockstat: pages that TCP sockets hold
+    /// for data in their send and receive buffers.
+    pub tcp_mem_pages: Option<u64>,
+}
+
+pub fn read_kernel() -> Kernel {
+    let meminfo = fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let sockstat = fs::read_to_string("/proc/net/sockstat").unwrap_or_default();
+    let (tcp_sockets, tcp_mem_pages) = parse_sockstat_tcp(&sockstat);
+    Kernel {
+        stacks_kib: parse_kib(&meminfo, "KernelStack"),
+        tcp_sockets,
+        tcp_mem_pages,
+    }
+}
+
+/// A size in KiB on a line such as `KernelStack:     1508 kB`.
+pub fn parse_kib(text: &str, name: &str) -> Option<u64> {
+    field(text, name)?.strip_suffix("kB")?.trim().parse().ok()
+}
+
+/// The sockets in use and the pages of memory of the `TCP:` line of
+/// /proc/net/sockstat, `TCP: inuse 3 orphan 0 tw 7 alloc 3 mem 79`.
+pub fn parse_sockstat_tcp(sockstat: &str) -> (Option<u64>, Option<u64>) {
+    let Some(line) = field(sockstat, "TCP") else {
+        return (None, None);
+    };
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let value = |name: &str| {
+        let at = words.iter().position(|&word| word == name)?;
+        words.get(at + 1)?.parse().ok()
+    };
+    (value("inuse"), value("mem"))
+}
+
+/// The size of a memory page in KiB, from the first `KernelPageSize:`
+/// line of /proc/self/smaps (4 on most machines).
+pub fn read_page_kib() -> Option<u64> {
+    let smaps = fs::read_to_string("/proc/self/smaps").ok()?;
+    parse_kib(&smaps, "KernelPageSize")
 }
 
 /// A soft limit from /proc/<pid>/limits.
@@ -193,8 +246,24 @@ Max locked memory         8388608              8388608              bytes
         );
         assert_eq!(parse_cpu_model("processor\t: 0\n"), None);
 
-        let meminfo = "MemTotal:       24683656 kB\nMemFree:        22216704 kB\n";
+        let meminfo = "MemTotal:       24683656 kB\nMemFree:        22216704 kB\n\
+                       KernelStack:        1508 kB\nHugePages_Total:       0\n";
         assert_eq!(field(meminfo, "MemTotal"), Some("24683656 kB"));
         assert_eq!(field(meminfo, "Mem"), None);
+        assert_eq!(parse_kib(meminfo, "KernelStack"), Some(1508));
+        assert_eq!(parse_kib(meminfo, "HugePages_Total"), None);
+        assert_eq!(parse_kib(meminfo, "SUnreclaim"), None);
+    }
+
+    #[test]
+    fn parses_sockstat() {
+        let sockstat = "sockets: used 17\nTCP: inuse 3 orphan 0 tw 7 alloc 3 mem 79\n\
+                        UDP: inuse 0 mem 0\n";
+        assert_eq!(parse_sockstat_tcp(sockstat), (Some(3), Some(79)));
+        assert_eq!(
+            parse_sockstat_tcp("TCP: inuse 20012\n"),
+            (Some(20012), None)
+        );
+        assert_eq!(parse_sockstat_tcp("UDP: inuse 0 mem 0\n"), (None, None));
     }
 }
