@@ -21,7 +21,14 @@ check() {
     shift
     step "$name"
     local start=$SECONDS
-    if "$@"; then
+    # In a background subshell with `set -e`: a command that fails inside a
+    # check fails the check. (Run as the condition of `if` or `||`, bash would
+    # silently ignore `set -e` in everything the check runs.)
+    (
+        set -euo pipefail
+        "$@"
+    ) &
+    if wait "$!"; then
         passed+=("$name ($((SECONDS - start)) s)")
     else
         failed+=("$name ($((SECONDS - start)) s)")

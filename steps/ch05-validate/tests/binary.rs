@@ -20,7 +20,7 @@ fn curl_shows_hello_and_not_found() {
 }
 
 #[test]
-fn a_client_that_sends_nothing_kills_the_server() {
+fn a_client_that_hangs_up_without_a_word_kills_the_server() {
     on_own_loopback(|| {
         let mut server = Binary::start(env!("CARGO_BIN_EXE_ch05-validate"));
         // Connect and hang up without a word.

@@ -1,5 +1,5 @@
 //! Chapter 8: with a thread per connection, a slow request delays nobody, and
-//! a client that sends nothing only ends its own thread.
+//! a client that hangs up without a word only ends its own thread.
 
 use super::{SLEEP, serve};
 use testkit::{
@@ -29,7 +29,7 @@ fn many_slow_requests_run_at_the_same_time() {
 }
 
 #[test]
-fn a_client_that_sends_nothing_no_longer_stops_the_server() {
+fn a_client_that_hangs_up_without_a_word_no_longer_stops_the_server() {
     let addr = spawn_server(serve);
     // The panic ends the thread of that connection only.
     assert_eq!(send_and_hang_up(addr, b""), b"");

@@ -93,3 +93,49 @@ fn flaw_a_silent_client_holds_up_the_shutdown_until_a_second_ctrl_c() {
         assert_eq!(status.code(), Some(130), "stderr: {stderr}");
     });
 }
+
+/// A flaw that Part III fixes with a limit on the request: `lines` reads
+/// until it finds a line break, however long that takes, and keeps every byte.
+/// One client that sends 64 MiB without a line break makes the server hold
+/// them all. (Linux: the server's peak memory is read from `/proc`.)
+#[cfg(target_os = "linux")]
+#[test]
+fn flaw_a_request_line_without_an_end_is_kept_in_memory_whole() {
+    const SENT: usize = 64 << 20;
+
+    /// The peak resident memory of the process (`VmHWM`), in bytes.
+    fn peak_memory(pid: u32) -> usize {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        let line = status
+            .lines()
+            .find(|line| line.starts_with("VmHWM:"))
+            .expect("no VmHWM in /proc/<pid>/status");
+        let kib: usize = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+        kib * 1024
+    }
+
+    on_own_loopback(|| {
+        let server = Binary::start(SERVER);
+        let before = peak_memory(server.pid());
+
+        let mut client = TcpStream::connect(server.addr()).unwrap();
+        // A server that stops reading makes `write_all` fail, not hang.
+        client.set_write_timeout(Some(TIMEOUT)).unwrap();
+        client.write_all(b"GET /").unwrap();
+        let chunk = vec![b'a'; 1 << 20];
+        for _ in 0..SENT / chunk.len() {
+            client.write_all(&chunk).unwrap();
+        }
+        // Everything was sent; give the server a moment to read the rest.
+        let deadline = Instant::now() + TIMEOUT;
+        while peak_memory(server.pid()) - before < SENT * 3 / 4 {
+            assert!(
+                Instant::now() < deadline,
+                "the server's memory grew by {} KiB only, for {} KiB sent",
+                (peak_memory(server.pid()) - before) / 1024,
+                SENT / 1024
+            );
+            thread::sleep(Duration::from_millis(50));
+        }
+    });
+}

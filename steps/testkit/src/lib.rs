@@ -441,6 +441,21 @@ pub struct Binary {
 impl Binary {
     /// Starts the binary and waits until it says it is listening.
     pub fn start(path: &str) -> Binary {
+        Binary::start_command(path, Command::new(path))
+    }
+
+    /// Like [`Binary::start`], with the process's limit of open files
+    /// (`ulimit -n`) set to `limit`, as a system with a low limit has it.
+    #[cfg(unix)]
+    pub fn start_with_open_file_limit(path: &str, limit: u32) -> Binary {
+        let mut command = Command::new("sh");
+        command
+            .args(["-c", r#"ulimit -n "$1" && exec "$0""#, path])
+            .arg(limit.to_string());
+        Binary::start_command(path, command)
+    }
+
+    fn start_command(path: &str, mut command: Command) -> Binary {
         let port_lock = if std::env::var_os(INSIDE).is_some() {
             None
         } else {
@@ -458,7 +473,7 @@ impl Binary {
             Some(port_lock)
         };
 
-        let mut child = Command::new(path)
+        let mut child = command
             .current_dir(steps_dir())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
