@@ -39,6 +39,7 @@ fn main() {
     serve(listener, &stopping);
     println!("Goodbye.");
 }
+// ANCHOR_END: main
 
 // ANCHOR: serve
 /// Answers the connections that arrive on `listener` with a pool of four
@@ -66,7 +67,6 @@ fn serve(listener: TcpListener, stopping: &AtomicBool) {
     drop(listener);
 } // Then `pool` is dropped: its `Drop` waits for the requests in progress.
 // ANCHOR_END: serve
-// ANCHOR_END: main
 
 // ANCHOR: sleep
 /// How long a request for `/sleep` takes. The tests only need it to be much
