@@ -1,56 +1,82 @@
 // ANCHOR: all
+//! A fixed number of threads that run the jobs we hand them: a first try at
+//! giving the workers the receiver, which the compiler refuses.
+
+// ANCHOR: use
 use std::sync::mpsc;
 use std::thread;
+// ANCHOR_END: use
 
+// ANCHOR: types
 /// A set of threads that run the jobs we hand them.
 pub struct ThreadPool {
+    // Not read before chapter 11, which waits for these threads.
+    #[expect(dead_code)]
     workers: Vec<Worker>,
     sender: mpsc::Sender<Job>,
 }
 
 /// A job: a closure that runs once, on another thread.
 type Job = Box<dyn FnOnce() + Send + 'static>;
+// ANCHOR_END: types
 
 impl ThreadPool {
+    // ANCHOR: new
     /// Creates a pool of `size` threads.
+    ///
+    /// # Panics
+    ///
+    /// If `size` is zero: a pool without threads would never run anything.
     pub fn new(size: usize) -> ThreadPool {
         assert!(size > 0, "a thread pool needs at least one thread");
 
-        // ANCHOR: new
         let (sender, receiver) = mpsc::channel();
 
         let mut workers = Vec::with_capacity(size);
         for id in 0..size {
             workers.push(Worker::new(id, receiver));
         }
-        // ANCHOR_END: new
 
         ThreadPool { workers, sender }
     }
+    // ANCHOR_END: new
 
-    /// Runs `f` on one of the pool's threads.
+    // ANCHOR: execute
+    /// Runs `f` on the next worker that is free.
     pub fn execute<F>(&self, f: F)
     where
         F: FnOnce() + Send + 'static,
     {
         self.sender.send(Box::new(f)).unwrap();
     }
+    // ANCHOR_END: execute
 }
 
+// ANCHOR: worker
 /// One thread of the pool, and the number we know it by.
 struct Worker {
+    // Not read before chapter 11, which prints it.
+    #[expect(dead_code)]
     id: usize,
+    // Not read before chapter 11, which waits for the thread to end.
+    #[expect(dead_code)]
     thread: thread::JoinHandle<()>,
 }
 
 impl Worker {
     fn new(id: usize, receiver: mpsc::Receiver<Job>) -> Worker {
+        // `move`: the thread outlives `new`, so the closure must own
+        // `receiver` and `id` instead of borrowing them.
         let thread = thread::spawn(move || {
-            for job in receiver {
+            loop {
+                let job = receiver.recv().unwrap();
+
+                println!("Worker {id}: running a job.");
                 job();
             }
         });
         Worker { id, thread }
     }
 }
+// ANCHOR_END: worker
 // ANCHOR_END: all

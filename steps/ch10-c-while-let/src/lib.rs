@@ -9,7 +9,8 @@ use std::thread;
 // ANCHOR: types
 /// A set of threads that run the jobs we hand them.
 pub struct ThreadPool {
-    #[expect(dead_code, reason = "chapter 11 waits for these threads")]
+    // Not read before chapter 11, which waits for these threads.
+    #[expect(dead_code)]
     workers: Vec<Worker>,
     sender: mpsc::Sender<Job>,
 }
@@ -33,6 +34,7 @@ impl ThreadPool {
         // take a job; `Arc` lets them all own the mutex.
         let receiver = Arc::new(Mutex::new(receiver));
 
+        // `collect` builds the `Vec<Worker>` that the field `workers` asks for.
         let workers = (0..size)
             .map(|id| Worker::new(id, Arc::clone(&receiver)))
             .collect();
@@ -55,14 +57,19 @@ impl ThreadPool {
 // ANCHOR: worker
 /// One thread of the pool, and the number we know it by.
 struct Worker {
-    #[expect(dead_code, reason = "chapter 11 prints it")]
+    // Not read before chapter 11, which prints it.
+    #[expect(dead_code)]
     id: usize,
-    #[expect(dead_code, reason = "chapter 11 waits for it")]
+    // Not read before chapter 11, which waits for the thread to end.
+    #[expect(dead_code)]
     thread: thread::JoinHandle<()>,
 }
 
+// ANCHOR: worker_new
 impl Worker {
     fn new(id: usize, receiver: Arc<Mutex<mpsc::Receiver<Job>>>) -> Worker {
+        // `move`: the thread outlives `new`, so the closure must own
+        // `receiver` and `id` instead of borrowing them.
         let thread = thread::spawn(move || {
             // ANCHOR: while_let
             // Not what we want: the lock stays held while the job runs.
@@ -75,6 +82,7 @@ impl Worker {
         Worker { id, thread }
     }
 }
+// ANCHOR_END: worker_new
 // ANCHOR_END: worker
 // ANCHOR_END: all
 
