@@ -2,6 +2,7 @@
 //! except comments and printed messages in Rust code.
 
 use crate::rustlex::{self, Kind, Token};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -29,60 +30,37 @@ impl Block {
     }
 }
 
-/// Fenced code blocks (``` or ~~~, 3 or more, indented up to 3 spaces), in order.
-pub fn code_blocks(markdown: &str) -> Vec<Block> {
-    struct Open {
-        fence: char,
-        len: usize,
-        indent: usize,
-        block: Block,
-    }
-    let fence_of = |line: &str| -> Option<(usize, char, usize, String)> {
-        let indent = line.len() - line.trim_start_matches(' ').len();
-        if indent > 3 {
-            return None;
-        }
-        let rest = &line[indent..];
-        let fence = rest.chars().next().filter(|c| matches!(c, '`' | '~'))?;
-        let len = rest.chars().take_while(|&c| c == fence).count();
-        let info = rest[len..].trim();
-        (len >= 3 && !(fence == '`' && info.contains('`')))
-            .then(|| (indent, fence, len, info.to_string()))
-    };
+/// The Markdown extensions mdBook turns on.
+pub fn markdown_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
 
+/// Fenced code blocks (``` or ~~~), in order, as mdBook's Markdown parser sees them.
+pub fn code_blocks(markdown: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
-    let mut open: Option<Open> = None;
-    for (index, line) in markdown.lines().enumerate() {
-        match open.as_mut() {
-            None => {
-                if let Some((indent, fence, len, info)) = fence_of(line) {
-                    open = Some(Open {
-                        fence,
-                        len,
-                        indent,
-                        block: Block {
-                            info,
-                            line: index + 1,
-                            content: String::new(),
-                        },
-                    });
-                }
-            }
-            Some(o) => {
-                let closes = fence_of(line).is_some_and(|(_, fence, len, info)| {
-                    fence == o.fence && len >= o.len && info.is_empty()
+    let mut open: Option<Block> = None;
+    for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                open = Some(Block {
+                    info: info.trim().to_string(),
+                    line: markdown[..range.start].matches('\n').count() + 1,
+                    content: String::new(),
                 });
-                if closes {
-                    blocks.push(open.take().expect("a block is open").block);
-                } else {
-                    let strip = line.len() - line.trim_start_matches(' ').len();
-                    o.block.content.push_str(&line[strip.min(o.indent)..]);
-                    o.block.content.push('\n');
+            }
+            Event::Text(text) => {
+                if let Some(block) = open.as_mut() {
+                    block.content.push_str(&text);
                 }
             }
+            Event::End(TagEnd::CodeBlock) => blocks.extend(open.take()),
+            _ => {}
         }
     }
-    blocks.extend(open.map(|o| o.block));
     blocks
 }
 
@@ -245,7 +223,7 @@ pub struct CodeReport {
 
 /// Compares every `.md` file under `english_dir` with the same file under `translated_dir`.
 pub fn check_dirs(english_dir: &Path, translated_dir: &Path) -> Result<CodeReport, String> {
-    let files = crate::walk_files(english_dir, &|_| false)?;
+    let files = crate::walk_files(english_dir)?;
     let mut report = CodeReport {
         problems: Vec::new(),
         blocks: 0,

@@ -1,5 +1,6 @@
 //! `links`: every internal link of a built static site must resolve.
 
+use html5gum::{Token, Tokenizer, naive_next_state};
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
@@ -19,153 +20,44 @@ impl Tag {
     }
 }
 
-/// Start tags of an HTML document, skipping comments and the content of
-/// `<script>` and `<style>` elements (their own start tags are kept).
+/// Start tags of an HTML document, by html5gum's tokenizer: names lower-case,
+/// character references decoded, comments and the content of `<script>` and
+/// `<style>` skipped.
 pub fn tags(html: &str) -> Vec<Tag> {
-    let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        rest = &rest[lt + 1..];
-        if let Some(comment) = rest.strip_prefix("!--") {
-            rest = comment.find("-->").map_or("", |end| &comment[end + 3..]);
+    let lossy = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    let mut tokenizer = Tokenizer::new(html);
+    let mut tags = Vec::new();
+    while let Some(Ok(token)) = tokenizer.next() {
+        let Token::StartTag(tag) = token else {
             continue;
-        }
-        if !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            continue;
-        }
-        let (tag, after) = parse_tag(rest);
-        rest = after;
-        if matches!(tag.name.as_str(), "script" | "style") {
-            let close = format!("</{}", tag.name);
-            let lower = rest.to_ascii_lowercase();
-            rest = lower.find(&close).map_or("", |end| &rest[end..]);
-        }
-        out.push(tag);
-    }
-    out
-}
-
-/// Parses `name attr="v" ...>` (after the `<`); returns the tag and the text after `>`.
-fn parse_tag(s: &str) -> (Tag, &str) {
-    let bytes = s.as_bytes();
-    let mut i = 0;
-    let word_end = |from: usize| {
-        from + bytes[from..]
-            .iter()
-            .take_while(|&&b| !b.is_ascii_whitespace() && !matches!(b, b'>' | b'/' | b'='))
-            .count()
-    };
-    let skip_ws = |from: usize| {
-        from + bytes[from..]
-            .iter()
-            .take_while(|b| b.is_ascii_whitespace())
-            .count()
-    };
-    let end = word_end(i);
-    let mut tag = Tag {
-        name: s[i..end].to_ascii_lowercase(),
-        attrs: Vec::new(),
-    };
-    i = end;
-    loop {
-        i = skip_ws(i);
-        match bytes.get(i) {
-            None => return (tag, ""),
-            Some(b'>') => return (tag, &s[i + 1..]),
-            Some(b'/') | Some(b'=') => {
-                i += 1;
-                continue;
-            }
-            _ => {}
-        }
-        let end = word_end(i);
-        let name = s[i..end].to_ascii_lowercase();
-        i = skip_ws(end);
-        let mut value = String::new();
-        if bytes.get(i) == Some(&b'=') {
-            i = skip_ws(i + 1);
-            match bytes.get(i) {
-                Some(&q @ (b'"' | b'\'')) => {
-                    let close = s[i + 1..].find(q as char).map_or(s.len(), |p| i + 1 + p);
-                    value = decode_entities(&s[i + 1..close]);
-                    i = (close + 1).min(s.len());
-                }
-                _ => {
-                    let end = i + bytes[i..]
-                        .iter()
-                        .take_while(|&&b| !b.is_ascii_whitespace() && b != b'>')
-                        .count();
-                    value = decode_entities(&s[i..end]);
-                    i = end;
-                }
+        };
+        // What follows a start tag (script, style, textarea, ...) as a browser
+        // reads it; but <noscript> holds markup, the links readers without
+        // JavaScript follow (html5gum's guess treats it as text).
+        if tag.name.as_slice() != b"noscript" {
+            if let Some(state) = naive_next_state(&tag.name) {
+                tokenizer.set_state(state);
             }
         }
-        tag.attrs.push((name, value));
-    }
-}
-
-/// Decodes the character references that occur in attribute values.
-pub fn decode_entities(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        rest = &rest[amp..];
-        let semi = rest[..rest.len().min(12)].find(';');
-        let decoded = semi.and_then(|semi| {
-            let name = &rest[1..semi];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some('\u{a0}'),
-                _ => {
-                    let num = name.strip_prefix('#')?;
-                    let code = match num.strip_prefix(['x', 'X']) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                        None => num.parse().ok()?,
-                    };
-                    char::from_u32(code)
-                }
-            }?;
-            Some((c, semi + 1))
+        tags.push(Tag {
+            name: lossy(&tag.name),
+            attrs: (tag.attributes.iter())
+                .map(|(name, value)| (lossy(name), lossy(&value.value)))
+                .collect(),
         });
-        match decoded {
-            Some((c, len)) => {
-                out.push(c);
-                rest = &rest[len..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
     }
-    out.push_str(rest);
-    out
+    tags
 }
 
 /// Decodes `%XX` escapes (invalid ones are kept as they are).
 pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
+
+// By hand, `is_external` and `resolve`: the `url` crate would do both, but it
+// brings idna and ICU4X into the cold build, for a few lines of path logic.
 
 /// `http:`, `mailto:`, `//host`, ... : links that leave the site.
 pub fn is_external(link: &str) -> bool {
@@ -227,7 +119,7 @@ pub fn check_site(site: &Path) -> Result<LinkReport, String> {
         return Err(format!("{}: no such directory", site.display()));
     }
     let root = site.canonicalize().map_err(|e| crate::io_error(site, &e))?;
-    let pages: Vec<PathBuf> = crate::walk_files(site, &|_| false)?
+    let pages: Vec<PathBuf> = crate::walk_files(site)?
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "html"))
         .collect();
@@ -361,12 +253,22 @@ mod tests {
 
     #[test]
     fn decodes() {
-        assert_eq!(
-            decode_entities("a&amp;b&quot;&#39;&#x41;&bogus;&"),
-            "a&b\"'A&bogus;&"
-        );
+        let t = tags("<a href=\"a&amp;b&quot;&#39;&#x41;&bogus;&\" title=&lt;x&gt;>");
+        assert_eq!(t[0].attr("href"), Some("a&b\"'A&bogus;&"));
+        assert_eq!(t[0].attr("title"), Some("<x>"));
         assert_eq!(percent_decode("%C3%BCber%20x%2"), "über x%2");
         assert_eq!(percent_decode("%zz%"), "%zz%");
+    }
+
+    #[test]
+    fn noscript_holds_markup_but_script_and_style_do_not() {
+        let t = tags(
+            "<noscript><iframe src=\"toc.html\"></iframe></noscript>\
+             <style>a[href=\"<a href=x>\"] {}</style><textarea><a href=y></textarea>",
+        );
+        let names: Vec<&str> = t.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, vec!["noscript", "iframe", "style", "textarea"]);
+        assert_eq!(t[1].attr("src"), Some("toc.html"));
     }
 
     #[test]

@@ -6,21 +6,67 @@ mod po;
 mod rustlex;
 mod serve;
 
+use clap::{CommandFactory, Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-usage:
-  book-tools po-check --pot <messages.pot> <file.po>...
-  book-tools po-msgstr <file.po> <msgid>
-  book-tools code-check <reference_markdown_dir> <translated_markdown_dir>
-  book-tools links <site_dir>
-  book-tools serve <dir> [--port 3000] [--watch <path>]... [--rebuild <shell command>]";
+/// Checks and a preview server for the book and its translations.
+#[derive(Parser, Debug)]
+#[command(name = "book-tools")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-/// Why a command did not succeed.
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Every message of each po file is translated, none fuzzy, in step with the pot.
+    PoCheck {
+        /// The messages of the English book (messages.pot).
+        #[arg(long, value_name = "messages.pot")]
+        pot: PathBuf,
+        #[arg(value_name = "file.po", required = true)]
+        po: Vec<PathBuf>,
+    },
+    /// Prints the translation of one message.
+    PoMsgstr {
+        #[arg(value_name = "file.po")]
+        po: PathBuf,
+        /// The message; any text, even one that starts with `-`.
+        #[arg(allow_hyphen_values = true)]
+        msgid: String,
+    },
+    /// Code blocks of a translation match the English ones, but for comments and messages.
+    CodeCheck {
+        #[arg(value_name = "reference_markdown_dir")]
+        reference: PathBuf,
+        #[arg(value_name = "translated_markdown_dir")]
+        translated: PathBuf,
+    },
+    /// Every internal link and anchor of a built site resolves.
+    Links {
+        #[arg(value_name = "site_dir")]
+        site: PathBuf,
+    },
+    /// Serves a directory on 127.0.0.1, rebuilding when watched paths change.
+    Serve {
+        /// The built site (build/site).
+        dir: PathBuf,
+        /// [default: $PORT if set and not empty, else 3000]
+        #[arg(long)]
+        port: Option<u16>,
+        /// A file or directory whose changes run --rebuild.
+        #[arg(long, value_name = "path", requires = "rebuild")]
+        watch: Vec<PathBuf>,
+        /// The shell command that rebuilds the served directory.
+        #[arg(long, value_name = "shell command", requires = "watch")]
+        rebuild: Option<String>,
+    },
+}
+
+/// Why a command did not succeed (bad command lines are clap's: exit 2).
+#[derive(Debug)]
 enum Failure {
-    /// Bad command line: exit 2 with the usage text.
-    Usage(String),
     /// Something went wrong (missing file, ...): exit 1.
     Error(String),
     /// A check found problems (already printed): exit 1.
@@ -36,35 +82,51 @@ impl From<String> for Failure {
 type Outcome = Result<(), Failure>;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.is_empty() {
-        eprintln!("{USAGE}");
-        return ExitCode::from(2);
-    }
-    if matches!(args[0].as_str(), "-h" | "--help" | "help") {
-        println!("{USAGE}");
-        return ExitCode::SUCCESS;
-    }
-    let rest = &args[1..];
-    let result = match args[0].as_str() {
-        "po-check" => po_check(rest),
-        "po-msgstr" => po_msgstr(rest),
-        "code-check" => code_check(rest),
-        "links" => links_check(rest),
-        "serve" => serve_cmd(rest),
-        other => Err(Failure::Usage(format!("unknown command `{other}`"))),
-    };
-    match result {
+    // Exits 2 with the usage on a bad command line, 0 for --help.
+    let cli = Cli::parse();
+    match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Usage(message)) => {
-            eprintln!("error: {message}\n\n{USAGE}");
-            ExitCode::from(2)
-        }
         Err(Failure::Error(message)) => {
             eprintln!("error: {message}");
             ExitCode::from(1)
         }
         Err(Failure::Problems) => ExitCode::from(1),
+    }
+}
+
+fn run(command: Command) -> Outcome {
+    match command {
+        Command::PoCheck { pot, po } => po_check(&pot, &po),
+        Command::PoMsgstr { po, msgid } => po_msgstr(&po, &msgid),
+        Command::CodeCheck {
+            reference,
+            translated,
+        } => code_check(&reference, &translated),
+        Command::Links { site } => links_check(&site),
+        Command::Serve {
+            dir,
+            port,
+            watch,
+            rebuild,
+        } => Ok(serve::run(serve::Options {
+            dir,
+            port: port
+                .map_or_else(port_from_env, Ok)
+                .unwrap_or_else(|e| e.exit()),
+            watch,
+            rebuild,
+        })?),
+    }
+}
+
+/// The port in `$PORT`, or 3000 if it is not set or empty; a bad one is a usage error.
+fn port_from_env() -> Result<u16, clap::Error> {
+    match std::env::var("PORT") {
+        Ok(value) if !value.is_empty() => value.parse().map_err(|_| {
+            let message = format!("PORT: `{value}` is not a port number");
+            Cli::command().error(clap::error::ErrorKind::InvalidValue, message)
+        }),
+        _ => Ok(3000),
     }
 }
 
@@ -82,61 +144,16 @@ fn finish(problems: &[String], what: &str, success: &str) -> Outcome {
     Err(Failure::Problems)
 }
 
-fn positional<'a, const N: usize>(
-    args: &'a [String],
-    names: &str,
-) -> Result<[&'a str; N], Failure> {
-    if let Some(flag) = args.iter().find(|a| a.starts_with("--")) {
-        return Err(Failure::Usage(format!("unknown option `{flag}`")));
-    }
-    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-    refs.try_into()
-        .map_err(|_| Failure::Usage(format!("expected {names}")))
-}
-
-/// The value of `--name value` or `--name=value` at `args[*i]`; advances `i`.
-fn option_value(args: &[String], i: &mut usize, name: &str) -> Result<Option<String>, Failure> {
-    let arg = &args[*i];
-    if let Some(value) = arg.strip_prefix(&format!("{name}=")) {
-        return Ok(Some(value.to_string()));
-    }
-    if arg != name {
-        return Ok(None);
-    }
-    *i += 1;
-    args.get(*i)
-        .cloned()
-        .map(Some)
-        .ok_or_else(|| Failure::Usage(format!("{name} needs a value")))
-}
-
-fn po_check(args: &[String]) -> Outcome {
-    let mut pot = None;
-    let mut files = Vec::new();
-    let mut i = 0;
-    while i < args.len() {
-        if let Some(value) = option_value(args, &mut i, "--pot")? {
-            pot = Some(value);
-        } else if args[i].starts_with("--") {
-            return Err(Failure::Usage(format!("unknown option `{}`", args[i])));
-        } else {
-            files.push(args[i].clone());
-        }
-        i += 1;
-    }
-    let pot = pot.ok_or_else(|| Failure::Usage("po-check needs --pot <messages.pot>".into()))?;
-    if files.is_empty() {
-        return Err(Failure::Usage(
-            "po-check needs at least one .po file".into(),
-        ));
-    }
-    let pot_entries = po::parse(&read_text(Path::new(&pot))?).map_err(|e| format!("{pot}:{e}"))?;
-    let pot_name = Path::new(&pot)
+fn po_check(pot: &Path, files: &[PathBuf]) -> Outcome {
+    let pot_name = pot.display().to_string();
+    let pot_entries = po::parse(&read_text(pot)?).map_err(|e| format!("{pot_name}:{e}"))?;
+    let pot_name = pot
         .file_name()
-        .map_or(pot.clone(), |n| n.to_string_lossy().into_owned());
+        .map_or(pot_name, |n| n.to_string_lossy().into_owned());
     let mut failed = false;
-    for file in &files {
-        let entries = match po::parse(&read_text(Path::new(file))?) {
+    for file in files {
+        let file = file.display().to_string();
+        let entries = match po::parse(&read_text(Path::new(&file))?) {
             Ok(entries) => entries,
             Err(e) => {
                 eprintln!("{file}:{e}");
@@ -145,12 +162,12 @@ fn po_check(args: &[String]) -> Outcome {
                 continue;
             }
         };
-        let report = po::check(file, &pot_entries, &entries);
+        let report = po::check(&file, &pot_entries, &entries);
         let success = format!(
             "{file}: {} messages, all translated, none fuzzy, in step with {pot_name}",
             report.messages
         );
-        failed |= finish(&report.problems, file, &success).is_err();
+        failed |= finish(&report.problems, &file, &success).is_err();
     }
     if failed {
         Err(Failure::Problems)
@@ -159,89 +176,37 @@ fn po_check(args: &[String]) -> Outcome {
     }
 }
 
-fn po_msgstr(args: &[String]) -> Outcome {
-    // No option parsing: the msgid may be any text.
-    let [file, msgid] = args else {
-        return Err(Failure::Usage("expected <file.po> <msgid>".into()));
-    };
-    let entries = po::parse(&read_text(Path::new(file))?).map_err(|e| format!("{file}:{e}"))?;
-    let msgstr = po::lookup(&entries, msgid).map_err(|e| format!("{file}: {e}"))?;
+fn po_msgstr(file: &Path, msgid: &str) -> Outcome {
+    let name = file.display();
+    let entries = po::parse(&read_text(file)?).map_err(|e| format!("{name}:{e}"))?;
+    let msgstr = po::lookup(&entries, msgid).map_err(|e| format!("{name}: {e}"))?;
     println!("{msgstr}");
     Ok(())
 }
 
-fn code_check(args: &[String]) -> Outcome {
-    let [english, translated] =
-        positional(args, "<reference_markdown_dir> <translated_markdown_dir>")?;
+fn code_check(english: &Path, translated: &Path) -> Outcome {
     for dir in [english, translated] {
-        if !Path::new(dir).is_dir() {
-            return Err(format!("{dir}: no such directory").into());
+        if !dir.is_dir() {
+            return Err(format!("{}: no such directory", dir.display()).into());
         }
     }
-    let report = codecheck::check_dirs(Path::new(english), Path::new(translated))?;
+    let report = codecheck::check_dirs(english, translated)?;
+    let translated = translated.display().to_string();
     let success = format!(
         "{translated}: {} code blocks in {} files match the English listings",
         report.blocks, report.files
     );
-    finish(&report.problems, translated, &success)
+    finish(&report.problems, &translated, &success)
 }
 
-fn links_check(args: &[String]) -> Outcome {
-    let [site] = positional(args, "<site_dir>")?;
-    let report = links::check_site(Path::new(site))?;
+fn links_check(site: &Path) -> Outcome {
+    let report = links::check_site(site)?;
+    let site = site.display().to_string();
     let success = format!(
         "{site}: {} links in {} pages resolve",
         report.links, report.pages
     );
-    finish(&report.problems, site, &success)
-}
-
-fn parse_port(value: &str, from: &str) -> Result<u16, Failure> {
-    value
-        .parse()
-        .map_err(|_| Failure::Usage(format!("{from}: `{value}` is not a port number")))
-}
-
-fn serve_cmd(args: &[String]) -> Outcome {
-    let mut dir = None;
-    let mut port = None;
-    let mut watch = Vec::new();
-    let mut rebuild = None;
-    let mut i = 0;
-    while i < args.len() {
-        if let Some(value) = option_value(args, &mut i, "--port")? {
-            port = Some(parse_port(&value, "--port")?);
-        } else if let Some(value) = option_value(args, &mut i, "--watch")? {
-            watch.push(PathBuf::from(value));
-        } else if let Some(value) = option_value(args, &mut i, "--rebuild")? {
-            rebuild = Some(value);
-        } else if args[i].starts_with("--") {
-            return Err(Failure::Usage(format!("unknown option `{}`", args[i])));
-        } else if dir.is_none() {
-            dir = Some(PathBuf::from(&args[i]));
-        } else {
-            return Err(Failure::Usage(format!("unexpected argument `{}`", args[i])));
-        }
-        i += 1;
-    }
-    let dir = dir.ok_or_else(|| Failure::Usage("serve needs the <dir> to serve".into()))?;
-    if watch.is_empty() != rebuild.is_none() {
-        return Err(Failure::Usage(
-            "--watch and --rebuild go together: what to watch and how to rebuild".into(),
-        ));
-    }
-    let port = match (port, std::env::var("PORT")) {
-        (Some(port), _) => port,
-        (None, Ok(value)) if !value.is_empty() => parse_port(&value, "PORT")?,
-        _ => 3000,
-    };
-    serve::run(serve::Options {
-        dir,
-        port,
-        watch,
-        rebuild,
-    })?;
-    Ok(())
+    finish(&report.problems, &site, &success)
 }
 
 /// An I/O error in words, without the "(os error 2)".
@@ -260,25 +225,19 @@ pub(crate) fn read_text(path: &Path) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|_| format!("{}: not valid UTF-8", path.display()))
 }
 
-/// All files under `dir`, recursively, sorted; directories for which `skip_dir` is
-/// true are not entered.
-pub(crate) fn walk_files(
-    dir: &Path,
-    skip_dir: &dyn Fn(&Path) -> bool,
-) -> Result<Vec<PathBuf>, String> {
+/// All files under `dir`, recursively, sorted by path.
+pub(crate) fn walk_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        let entries = std::fs::read_dir(&current).map_err(|e| io_error(&current, &e))?;
-        for entry in entries {
-            let path = entry.map_err(|e| io_error(&current, &e))?.path();
-            if path.is_dir() {
-                if !skip_dir(&path) {
-                    pending.push(path);
-                }
-            } else {
-                files.push(path);
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            match e.into_io_error() {
+                Some(io) => io_error(&path, &io),
+                None => format!("{}: a symbolic link loop", path.display()),
             }
+        })?;
+        if !entry.file_type().is_dir() {
+            files.push(entry.into_path());
         }
     }
     files.sort();
@@ -289,64 +248,98 @@ pub(crate) fn walk_files(
 mod tests {
     use super::*;
 
-    fn strings(args: &[&str]) -> Vec<String> {
-        args.iter().map(|s| s.to_string()).collect()
+    fn parse(args: &[&str]) -> Result<Command, clap::Error> {
+        Cli::try_parse_from(std::iter::once("book-tools").chain(args.iter().copied()))
+            .map(|cli| cli.command)
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
     }
 
     #[test]
     fn bad_command_lines_are_usage_errors() {
-        assert!(matches!(
-            po_check(&strings(&["de.po"])),
-            Err(Failure::Usage(_))
-        ));
-        assert!(matches!(
-            po_check(&strings(&["--pot"])),
-            Err(Failure::Usage(_))
-        ));
-        assert!(matches!(
-            po_msgstr(&strings(&["de.po"])),
-            Err(Failure::Usage(_))
-        ));
-        assert!(matches!(
-            code_check(&strings(&["a", "b", "c"])),
-            Err(Failure::Usage(_))
-        ));
-        assert!(matches!(
-            links_check(&strings(&["--x"])),
-            Err(Failure::Usage(_))
-        ));
-        assert!(matches!(
-            serve_cmd(&strings(&["d", "--port", "http"])),
-            Err(Failure::Usage(_))
-        ));
-        assert!(matches!(
-            serve_cmd(&strings(&["d", "--watch", "src"])),
-            Err(Failure::Usage(_))
-        ));
+        for args in [
+            &[][..],
+            &["frobnicate"],
+            &["po-check", "de.po"],
+            &["po-check", "--pot"],
+            &["po-check", "--pot", "messages.pot"],
+            &["po-check", "--pot", "messages.pot", "--fuzzy", "de.po"],
+            &["po-msgstr", "de.po"],
+            &["po-msgstr", "de.po", "a", "b"],
+            &["code-check", "a", "b", "c"],
+            &["code-check", "a"],
+            &["links", "--x"],
+            &["links", "a", "b"],
+            &["serve"],
+            &["serve", "d", "e"],
+            &["serve", "d", "--port", "http"],
+            &["serve", "d", "--port", "70000"],
+            &["serve", "d", "--watch", "src"],
+            &["serve", "d", "--rebuild", "make"],
+        ] {
+            let error = parse(args).expect_err(&format!("{args:?} was accepted"));
+            assert_eq!(error.exit_code(), 2, "{args:?}: {error}");
+        }
+        assert_eq!(parse(&["--help"]).unwrap_err().exit_code(), 0);
+    }
+
+    #[test]
+    fn good_command_lines_parse() {
+        let Command::PoCheck { pot, po } =
+            parse(&["po-check", "--pot=build/m.pot", "de.po", "pt-BR.po"]).unwrap()
+        else {
+            panic!("not po-check");
+        };
+        assert_eq!(pot, Path::new("build/m.pot"));
+        assert_eq!(po, [Path::new("de.po"), Path::new("pt-BR.po")]);
+        // The msgid is any text, even one that looks like an option.
+        let Command::PoMsgstr { msgid, .. } = parse(&["po-msgstr", "de.po", "--x y"]).unwrap()
+        else {
+            panic!("not po-msgstr");
+        };
+        assert_eq!(msgid, "--x y");
+        let Command::Serve {
+            dir,
+            port,
+            watch,
+            rebuild,
+        } = parse(&[
+            "serve",
+            "build/site",
+            "--port",
+            "4000",
+            "--watch",
+            "src",
+            "--watch=po",
+            "--rebuild",
+            "ci/build.sh",
+        ])
+        .unwrap()
+        else {
+            panic!("not serve");
+        };
+        assert_eq!(dir, Path::new("build/site"));
+        assert_eq!(port, Some(4000));
+        assert_eq!(watch, [Path::new("src"), Path::new("po")]);
+        assert_eq!(rebuild.as_deref(), Some("ci/build.sh"));
     }
 
     #[test]
     fn missing_files_are_errors() {
-        let missing = "/nonexistent/book-tools";
-        assert!(matches!(
-            po_check(&strings(&["--pot", missing, "de.po"])),
-            Err(Failure::Error(_))
-        ));
-        assert!(matches!(
-            po_msgstr(&strings(&[missing, "x"])),
-            Err(Failure::Error(_))
-        ));
-        assert!(matches!(
-            code_check(&strings(&[missing, missing])),
-            Err(Failure::Error(_))
-        ));
-        assert!(matches!(
-            links_check(&strings(&[missing])),
-            Err(Failure::Error(_))
-        ));
-        assert!(matches!(
-            serve_cmd(&strings(&[missing, "--port=0"])),
-            Err(Failure::Error(_))
-        ));
+        let missing = Path::new("/nonexistent/book-tools");
+        let error = |outcome: Outcome| matches!(outcome, Err(Failure::Error(_)));
+        assert!(error(po_check(missing, &[PathBuf::from("de.po")])));
+        assert!(error(po_msgstr(missing, "x")));
+        assert!(error(code_check(missing, missing)));
+        assert!(error(links_check(missing)));
+        assert!(error(run(Command::Serve {
+            dir: missing.into(),
+            port: Some(0),
+            watch: Vec::new(),
+            rebuild: None,
+        })));
     }
 }

@@ -1,9 +1,10 @@
-//! A small gettext PO parser and the `po-check` rules.
+//! PO files, read with polib (as mdbook-gettext reads them), and the `po-check` rules.
 
+use pulldown_cmark::{Event, Parser, Tag};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-/// One (non-obsolete) entry of a PO or POT file.
+/// One message of a PO or POT file (the header entry is not one).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Entry {
     pub msgctxt: Option<String>,
@@ -17,10 +18,6 @@ pub struct Entry {
 }
 
 impl Entry {
-    pub fn is_header(&self) -> bool {
-        self.msgctxt.is_none() && self.msgid.is_empty()
-    }
-
     pub fn is_translated(&self) -> bool {
         !self.msgstr.is_empty() && self.msgstr.iter().all(|s| !s.is_empty())
     }
@@ -42,170 +39,223 @@ impl fmt::Display for ParseError {
     }
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum Field {
-    Ctxt,
-    Id,
-    IdPlural,
-    Str(usize),
+/// Parses a PO/POT file with polib. Obsolete entries (`#~`) are skipped; the
+/// header entry (`msgid ""`), which must come first, is not returned.
+pub fn parse(text: &str) -> Result<Vec<Entry>, ParseError> {
+    let blocks = check_lines(text)?;
+    let header_line = blocks.first().map_or(1, |b| b.line);
+    let catalog = polib::po_file::parse_from_reader(text.as_bytes()).map_err(|e| ParseError {
+        line: header_line,
+        message: e.to_string(),
+    })?;
+    let messages: Vec<_> = catalog.messages().collect();
+    // polib keeps the messages in file order, one for each entry after the header.
+    if messages.len() + 1 != blocks.len() {
+        return Err(ParseError {
+            line: header_line,
+            message: format!(
+                "polib read {} messages, the file has {} entries after the header",
+                messages.len(),
+                blocks.len().saturating_sub(1)
+            ),
+        });
+    }
+    let entries = messages.into_iter().zip(&blocks[1..]).map(|(m, block)| {
+        let (msgid_plural, msgstr) = match (m.msgid_plural(), m.msgstr_plural()) {
+            (Ok(plural), Ok(forms)) => (Some(plural.to_string()), forms.clone()),
+            _ => (None, vec![m.msgstr().unwrap_or_default().to_string()]),
+        };
+        Entry {
+            msgctxt: m.msgctxt().map(String::from),
+            msgid: m.msgid().to_string(),
+            msgid_plural,
+            msgstr,
+            fuzzy: m.is_fuzzy() || block.fuzzy,
+            line: block.line,
+        }
+    });
+    Ok(entries.collect())
 }
 
-/// Parses a PO/POT file. The header entry (`msgid ""`) is returned like any other
-/// entry; obsolete entries (`#~`) are skipped.
-pub fn parse(text: &str) -> Result<Vec<Entry>, ParseError> {
-    let mut entries = Vec::new();
-    let mut cur = Entry::default();
-    let mut has_id = false;
-    let mut field: Option<Field> = None;
-    let mut pending_fuzzy = false;
+/// One entry as its lines show it.
+#[derive(Default)]
+struct Block {
+    /// Line of the `msgid` keyword.
+    line: usize,
+    /// Any `#,` line of the entry says `fuzzy`.
+    fuzzy: bool,
+}
 
-    let finish = |cur: &mut Entry, has_id: &mut bool, entries: &mut Vec<Entry>| {
-        if *has_id {
-            entries.push(std::mem::take(cur));
-        } else {
-            *cur = Entry::default();
-        }
-        *has_id = false;
+/// By hand: polib keeps no line numbers, and it trusts its input: it panics on
+/// `msgid x` or a string before any keyword, and misreads an unterminated string,
+/// an indented line, a missing blank line between entries, or `#,fuzzy` (no
+/// space). So every line is checked here first, and each entry's line noted.
+fn check_lines(text: &str) -> Result<Vec<Block>, ParseError> {
+    let lines: Vec<(usize, &str)> = text.lines().enumerate().map(|(i, l)| (i + 1, l)).collect();
+    // polib panics on a bare `#` before the first line that starts a comment or entry.
+    let starts = |l: &str| {
+        ["# ", "#.", "#:", "#,", "m", "\""]
+            .iter()
+            .any(|p| l.starts_with(p))
     };
+    let first = lines.iter().find(|(_, l)| *l == "#" || starts(l));
+    if let Some(&(line, "#")) = first {
+        let message = "a bare `#` as the first comment, which polib cannot read: write `# `".into();
+        return Err(ParseError { line, message });
+    }
+    let mut blocks: Vec<Block> = Vec::new();
+    // msgctxt, msgid and msgid_plural as written (polib's key) -> line.
+    let mut first_line_of: HashMap<String, usize> = HashMap::new();
+    for entry in lines.split(|(_, line)| line.is_empty()) {
+        let Some((block, key)) = check_entry(entry)? else {
+            continue;
+        };
+        let error = |message: String| ParseError {
+            line: block.line,
+            message,
+        };
+        if blocks.is_empty() && key != "\u{4}" {
+            return Err(error(
+                "the first entry must be the header (msgid \"\")".into(),
+            ));
+        }
+        if let Some(first) = first_line_of.insert(key, block.line) {
+            return Err(error(format!("the same message as on line {first}")));
+        }
+        blocks.push(block);
+    }
+    if blocks.is_empty() {
+        let message = "no header entry (msgid \"\")".into();
+        return Err(ParseError { line: 1, message });
+    }
+    Ok(blocks)
+}
 
-    for (index, raw) in text.lines().enumerate() {
-        let line_no = index + 1;
-        let line = raw.trim();
+/// Checks the lines of one entry (between blank lines); the entry and its key,
+/// or `None` if they hold nothing but obsolete entries (`#~`).
+fn check_entry(lines: &[(usize, &str)]) -> Result<Option<(Block, String)>, ParseError> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Last {
+        Nothing,
+        Comment,
+        Ctxt,
+        Id,
+        IdPlural,
+        Str,
+        StrN(usize),
+    }
+    let mut last = Last::Nothing;
+    let mut block = Block::default();
+    let mut key = String::new();
+    for &(line_no, line) in lines {
         let err = |message: String| ParseError {
             line: line_no,
             message,
         };
-        if line.is_empty() {
-            finish(&mut cur, &mut has_id, &mut entries);
-            field = None;
-            continue;
+        if line.starts_with(char::is_whitespace) {
+            return Err(err("space at the start of the line".into()));
         }
         if line.starts_with("#~") {
             continue;
         }
         if let Some(rest) = line.strip_prefix('#') {
-            if has_id && !cur.msgstr.is_empty() {
-                // A comment after a complete entry starts the next one.
-                finish(&mut cur, &mut has_id, &mut entries);
+            if !matches!(last, Last::Nothing | Last::Comment) {
+                let message = "a comment inside an entry (or no blank line before the next one)";
+                return Err(err(message.into()));
             }
-            field = None;
             if let Some(flags) = rest.strip_prefix(',') {
-                if flags.split(',').any(|f| f.trim() == "fuzzy") {
-                    pending_fuzzy = true;
-                }
+                block.fuzzy |= flags.split(',').any(|f| f.trim() == "fuzzy");
             }
+            last = Last::Comment;
             continue;
         }
-        if line.starts_with('"') {
-            let value = unquote(line).map_err(err)?;
-            let target = match field {
-                Some(Field::Ctxt) => cur.msgctxt.get_or_insert_with(String::new),
-                Some(Field::Id) => &mut cur.msgid,
-                Some(Field::IdPlural) => cur.msgid_plural.get_or_insert_with(String::new),
-                Some(Field::Str(n)) => &mut cur.msgstr[n],
-                None => return Err(err("string without a keyword before it".into())),
-            };
-            target.push_str(&value);
-            continue;
+        if line.ends_with(char::is_whitespace) {
+            return Err(err("space at the end of the line".into()));
         }
-        let (keyword, rest) = match line.find(|c: char| c.is_whitespace() || c == '"') {
-            Some(i) => (&line[..i], line[i..].trim_start()),
+        let (keyword, value) = match line.split_once(' ') {
+            _ if line.starts_with('"') => ("", line),
+            Some(split) => split,
             None => (line, ""),
         };
-        let value = unquote(rest).map_err(|m| err(format!("{keyword}: {m}")))?;
-        match keyword {
-            "msgctxt" | "msgid" if has_id && !cur.msgstr.is_empty() => {
-                finish(&mut cur, &mut has_id, &mut entries);
+        let value = quoted(value).map_err(|m| err(format!("{keyword} {m}").trim().into()))?;
+        let next_plural = match last {
+            Last::StrN(n) => format!("msgstr[{}]", n + 1),
+            _ => String::new(),
+        };
+        last = match (keyword, last) {
+            ("", Last::Nothing | Last::Comment) => {
+                return Err(err("string without a keyword before it".into()));
             }
-            _ => {}
-        }
-        match keyword {
-            "msgctxt" => {
-                if has_id || cur.msgctxt.is_some() {
-                    return Err(err("msgctxt in the middle of an entry".into()));
-                }
-                cur.msgctxt = Some(value);
-                field = Some(Field::Ctxt);
+            ("", _) => last,
+            ("msgctxt", Last::Nothing | Last::Comment) => Last::Ctxt,
+            ("msgid", Last::Nothing | Last::Comment | Last::Ctxt) => {
+                block.line = line_no;
+                key.push('\u{4}');
+                Last::Id
             }
-            "msgid" => {
-                if has_id {
-                    return Err(err("msgid without a msgstr before it".into()));
-                }
-                cur.msgid = value;
-                cur.line = line_no;
-                cur.fuzzy = std::mem::take(&mut pending_fuzzy);
-                has_id = true;
-                field = Some(Field::Id);
+            ("msgid_plural", Last::Id) => {
+                key.push('\u{0}');
+                Last::IdPlural
             }
-            "msgid_plural" => {
-                if !has_id {
-                    return Err(err("msgid_plural without a msgid".into()));
-                }
-                cur.msgid_plural = Some(value);
-                field = Some(Field::IdPlural);
+            ("msgstr", Last::Id) => Last::Str,
+            ("msgstr[0]", Last::IdPlural) => Last::StrN(0),
+            // polib knows msgstr[0] to msgstr[9].
+            (_, Last::StrN(n)) if keyword == next_plural && n < 9 => Last::StrN(n + 1),
+            ("msgctxt" | "msgid", Last::Str | Last::StrN(_)) => {
+                let message = "right after a msgstr: entries are separated by a blank line";
+                return Err(err(format!("{keyword} {message}")));
             }
-            _ => {
-                let index = if keyword == "msgstr" {
-                    Some(0)
-                } else {
-                    keyword
-                        .strip_prefix("msgstr[")
-                        .and_then(|r| r.strip_suffix(']'))
-                        .and_then(|n| n.parse::<usize>().ok())
-                };
-                let Some(index) = index else {
-                    return Err(err(format!("unknown keyword `{keyword}`")));
-                };
-                if !has_id {
-                    return Err(err(format!("{keyword} without a msgid")));
-                }
-                if cur.msgstr.len() != index {
-                    return Err(err(format!("{keyword} out of order")));
-                }
-                cur.msgstr.push(value);
-                field = Some(Field::Str(index));
+            ("msgctxt" | "msgid" | "msgid_plural" | "msgstr", _) => {
+                return Err(err(format!("{keyword} out of place")));
             }
+            _ if keyword.starts_with("msgstr[") => {
+                return Err(err(format!("{keyword} out of order")));
+            }
+            _ => return Err(err(format!("unknown keyword `{keyword}`"))),
+        };
+        if matches!(last, Last::Ctxt | Last::Id | Last::IdPlural) {
+            key.push_str(value);
         }
     }
-    finish(&mut cur, &mut has_id, &mut entries);
-    if let Some(e) = entries.iter().find(|e| e.msgstr.is_empty()) {
-        return Err(ParseError {
-            line: e.line,
-            message: "msgid without a msgstr".into(),
-        });
-    }
-    Ok(entries)
+    let first_line = lines.first().map_or(0, |(n, _)| *n);
+    let message = match last {
+        Last::Nothing => return Ok(None),
+        Last::Str | Last::StrN(_) => return Ok(Some((block, key))),
+        Last::Comment => "comments without a message after them",
+        _ => "msgid without a msgstr",
+    };
+    let line = if last == Last::Comment {
+        first_line
+    } else {
+        block.line
+    };
+    Err(ParseError {
+        line,
+        message: message.into(),
+    })
 }
 
-/// Decodes one C-style quoted PO string: `"a\"b\n"`.
-fn unquote(s: &str) -> Result<String, String> {
+/// The inside of one C-style quoted PO string, `"a\"b\n"`, if it is well formed
+/// (polib unescapes it).
+fn quoted(s: &str) -> Result<&str, String> {
     let inner = s
         .strip_prefix('"')
         .and_then(|s| s.strip_suffix('"'))
-        .filter(|_| s.len() >= 2)
         .ok_or_else(|| format!("expected a quoted string, found `{s}`"))?;
-    let mut out = String::with_capacity(inner.len());
     let mut chars = inner.chars();
     while let Some(c) = chars.next() {
         match c {
             '\\' => match chars.next() {
-                Some('n') => out.push('\n'),
-                Some('t') => out.push('\t'),
-                Some('r') => out.push('\r'),
-                Some('"') => out.push('"'),
-                Some('\\') => out.push('\\'),
-                Some('a') => out.push('\u{7}'),
-                Some('b') => out.push('\u{8}'),
-                Some('f') => out.push('\u{c}'),
-                Some('v') => out.push('\u{b}'),
+                // The escapes polib knows.
+                Some('n' | 't' | 'r' | '"' | '\\') => {}
                 Some(other) => return Err(format!("unknown escape `\\{other}`")),
                 None => return Err("string ends with a backslash".into()),
             },
             '"' => return Err("unescaped `\"` inside a string".into()),
-            _ => out.push(c),
+            _ => {}
         }
     }
-    Ok(out)
+    Ok(inner)
 }
 
 /// Shortens a message for display: first 60 characters, newlines shown as `\n`.
@@ -217,87 +267,30 @@ pub fn excerpt(msgid: &str) -> String {
     out.replace('\n', "\\n")
 }
 
-/// Markdown inline code spans (`x`, ``x``), each with its backticks, in order.
-/// Backslash-escaped backticks outside spans do not open a span.
-pub fn code_spans(text: &str) -> Vec<&str> {
-    let bytes = text.as_bytes();
-    let run_len = |from: usize| bytes[from..].iter().take_while(|&&b| b == b'`').count();
-    let mut spans = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b'`' => {
-                let open = run_len(i);
-                let mut j = i + open;
-                let mut close = None;
-                while j < bytes.len() {
-                    if bytes[j] == b'`' {
-                        let n = run_len(j);
-                        if n == open {
-                            close = Some(j + n);
-                            break;
-                        }
-                        j += n;
-                    } else {
-                        j += 1;
-                    }
-                }
-                match close {
-                    Some(end) => {
-                        spans.push(&text[i..end]);
-                        i = end;
-                    }
-                    // No closing run: the backticks are literal text.
-                    None => i += open,
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    spans
+/// A message as Markdown, parsed the way mdBook parses the book.
+fn markdown(text: &str) -> impl Iterator<Item = (Event<'_>, std::ops::Range<usize>)> {
+    Parser::new_ext(text, crate::codecheck::markdown_options()).into_offset_iter()
 }
 
-/// Link destinations of inline Markdown links and images: `[text](target "title")`
+/// Markdown inline code spans (`x`, ``x``), each with its backticks, in order.
+pub fn code_spans(text: &str) -> Vec<&str> {
+    markdown(text)
+        .filter(|(event, _)| matches!(event, Event::Code(_)))
+        .map(|(_, range)| &text[range])
+        .collect()
+}
+
+/// Link destinations of Markdown links and images: `[text](target "title")`
 /// yields `target`. Code spans are ignored.
 pub fn link_targets(text: &str) -> Vec<String> {
-    let mut plain = text.to_string();
-    for span in code_spans(text) {
-        plain = plain.replacen(span, &" ".repeat(span.len()), 1);
-    }
-    let mut targets = Vec::new();
-    let mut rest = plain.as_str();
-    while let Some(pos) = rest.find("](") {
-        let after = &rest[pos + 2..];
-        let dest = if let Some(angle) = after.strip_prefix('<') {
-            angle.find('>').map(|end| &angle[..end])
-        } else {
-            // Up to whitespace or the `)` that balances the parentheses.
-            let mut depth = 0usize;
-            let mut end = None;
-            for (i, c) in after.char_indices() {
-                match c {
-                    '(' => depth += 1,
-                    ')' if depth == 0 => {
-                        end = Some(i);
-                        break;
-                    }
-                    ')' => depth -= 1,
-                    c if c.is_whitespace() => {
-                        end = Some(i);
-                        break;
-                    }
-                    _ => {}
-                }
+    markdown(text)
+        .filter_map(|(event, _)| match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                Some(dest_url.into_string())
             }
-            end.map(|end| &after[..end])
-        };
-        if let Some(dest) = dest {
-            targets.push(dest.to_string());
-        }
-        rest = after;
-    }
-    targets
+            _ => None,
+        })
+        .collect()
 }
 
 /// True for messages that are nothing but a Rust string literal (checked by code-check).
@@ -347,16 +340,11 @@ pub struct PoReport {
 
 /// Applies all `po-check` rules. `po_name` prefixes the problems.
 pub fn check(po_name: &str, pot: &[Entry], po: &[Entry]) -> PoReport {
-    let pot_keys: HashSet<_> = pot
-        .iter()
-        .filter(|e| !e.is_header())
-        .map(Entry::key)
-        .collect();
-    let po_entries: Vec<&Entry> = po.iter().filter(|e| !e.is_header()).collect();
-    let po_keys: HashMap<_, _> = po_entries.iter().map(|e| (e.key(), *e)).collect();
+    let pot_keys: HashSet<_> = pot.iter().map(Entry::key).collect();
+    let po_keys: HashSet<_> = po.iter().map(Entry::key).collect();
     let mut problems = Vec::new();
 
-    for entry in &po_entries {
+    for entry in po {
         let at = format!("{po_name}:{}", entry.line);
         let quoted = excerpt(&entry.msgid);
         if !pot_keys.contains(&entry.key()) {
@@ -377,8 +365,8 @@ pub fn check(po_name: &str, pot: &[Entry], po: &[Entry]) -> PoReport {
             }
         }
     }
-    for entry in pot.iter().filter(|e| !e.is_header()) {
-        if !po_keys.contains_key(&entry.key()) {
+    for entry in pot {
+        if !po_keys.contains(&entry.key()) {
             problems.push(format!(
                 "{po_name}: missing message, run ci/refresh-po.sh: \"{}\"",
                 excerpt(&entry.msgid)
@@ -387,7 +375,7 @@ pub fn check(po_name: &str, pot: &[Entry], po: &[Entry]) -> PoReport {
     }
     PoReport {
         problems,
-        messages: po_entries.len(),
+        messages: po.len(),
     }
 }
 
@@ -395,7 +383,7 @@ pub fn check(po_name: &str, pot: &[Entry], po: &[Entry]) -> PoReport {
 pub fn lookup<'a>(entries: &'a [Entry], msgid: &str) -> Result<&'a str, String> {
     let entry = entries
         .iter()
-        .find(|e| e.msgid == msgid && !e.is_header())
+        .find(|e| e.msgid == msgid)
         .ok_or_else(|| format!("no message \"{}\"", excerpt(msgid)))?;
     if entry.fuzzy || !entry.is_translated() {
         return Err(format!(
@@ -411,6 +399,8 @@ pub fn lookup<'a>(entries: &'a [Entry], msgid: &str) -> Result<&'a str, String> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const HEADER: &str = "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n";
 
     const POT: &str = r#"msgid ""
 msgstr ""
@@ -457,28 +447,36 @@ msgstr "\"127.0.0.1:8080\""
         parse(text).unwrap()
     }
 
+    /// A PO file: the header, then `entries`.
+    fn po(entries: &str) -> String {
+        format!("{HEADER}{entries}")
+    }
+
     #[test]
-    fn parses_header_multiline_and_escapes() {
+    fn parses_multiline_and_escapes() {
         let entries = parse_ok(DE);
-        assert_eq!(entries.len(), 4);
-        assert!(entries[0].is_header());
-        assert_eq!(entries[0].msgstr[0], "Language: de\n");
-        assert_eq!(entries[1].msgid, "Hello");
-        assert_eq!(entries[1].line, 7);
+        assert_eq!(entries.len(), 3);
+        assert_eq!(entries[0].msgid, "Hello");
+        assert_eq!(entries[0].msgstr, ["Hallo"]);
+        assert_eq!(entries[0].line, 7);
         assert_eq!(
-            entries[2].msgid,
+            entries[1].msgid,
             "Run `cargo run` and open [the page](http://127.0.0.1:7878/)."
         );
-        assert_eq!(entries[2].line, 12);
-        assert_eq!(entries[3].msgid, "\"127.0.0.1:7878\"");
+        assert_eq!(entries[1].line, 12);
+        assert!(!entries[1].fuzzy);
+        assert_eq!(entries[2].msgid, "\"127.0.0.1:7878\"");
+        assert_eq!(entries[2].line, 17);
         assert!(entries.iter().all(|e| e.msgid != "Old"));
     }
 
     #[test]
     fn parses_flags_context_plural() {
-        let text = "#, fuzzy, rust-format\nmsgctxt \"menu\"\nmsgid \"a\\tb\\\\\"\nmsgid_plural \"as\"\nmsgstr[0] \"x\"\nmsgstr[1] \"\"\nmsgid \"next\"\nmsgstr \"n\"\n";
-        let entries = parse_ok(text);
-        assert_eq!(entries.len(), 2);
+        let text = po(
+            "#, fuzzy, rust-format\nmsgctxt \"menu\"\nmsgid \"a\\tb\\\\\"\nmsgid_plural \"as\"\nmsgstr[0] \"x\"\nmsgstr[1] \"\"\n\nmsgid \"next\"\nmsgstr \"n\"\n\n#,fuzzy\nmsgid \"f\"\nmsgstr \"F\"\n\n#, c-format\n#, fuzzy\nmsgid \"g\"\nmsgstr \"G\"\n",
+        );
+        let entries = parse_ok(&text);
+        assert_eq!(entries.len(), 4);
         assert!(entries[0].fuzzy);
         assert_eq!(entries[0].msgctxt.as_deref(), Some("menu"));
         assert_eq!(entries[0].msgid, "a\tb\\");
@@ -486,16 +484,68 @@ msgstr "\"127.0.0.1:8080\""
         assert_eq!(entries[0].msgstr, vec!["x", ""]);
         assert!(!entries[0].is_translated());
         assert!(!entries[1].fuzzy);
-        assert_eq!(entries[1].line, 7);
+        assert_eq!(entries[1].msgctxt, None);
+        assert_eq!(entries[1].line, 11);
+        // polib does not see these two as fuzzy; we do.
+        assert!(entries[2].fuzzy);
+        assert!(entries[3].fuzzy);
     }
 
     #[test]
     fn reports_syntax_errors_with_line() {
-        assert_eq!(parse("msgid \"a\"\nmsgstr \"b\n").unwrap_err().line, 2);
-        assert_eq!(parse("msgid \"a\"\nbogus \"b\"\n").unwrap_err().line, 2);
-        assert_eq!(parse("\"dangling\"\n").unwrap_err().line, 1);
-        assert_eq!(parse("msgid \"a\"\n\n").unwrap_err().line, 1);
-        assert!(parse("msgid \"a\\q\"\nmsgstr \"\"\n").is_err());
+        let line = |text: &str| parse(text).unwrap_err().line;
+        assert_eq!(line("msgid \"a\"\nmsgstr \"b\n"), 2);
+        assert_eq!(line("msgid \"a\"\nbogus \"b\"\n"), 2);
+        assert_eq!(line("\"dangling\"\n"), 1);
+        assert_eq!(line("msgid \"a\"\n\n"), 1);
+        assert_eq!(line("msgid x\nmsgstr \"\"\n"), 1);
+        assert_eq!(line("msgid \"a\\q\"\nmsgstr \"\"\n"), 1);
+        assert_eq!(line("msgid \"a\"b\"\nmsgstr \"\"\n"), 1);
+        // Lines that polib would misread.
+        assert_eq!(
+            line(&po(
+                "msgid \"a\"\nmsgstr \"b\"\nmsgid \"c\"\nmsgstr \"d\"\n"
+            )),
+            6
+        );
+        assert_eq!(line(&po("msgid \"a\"\nmsgstr \"b\"\n#, fuzzy\n")), 6);
+        assert_eq!(line(&po("  msgid \"a\"\nmsgstr \"b\"\n")), 4);
+        assert_eq!(line(&po("msgid \"a\" \nmsgstr \"b\"\n")), 4);
+        assert_eq!(line(&po("msgid  \"a\"\nmsgstr \"b\"\n")), 4);
+        assert_eq!(
+            line(&po("msgid \"a\"\nmsgid_plural \"b\"\nmsgstr \"c\"\n")),
+            6
+        );
+        assert_eq!(line(&po("msgid \"a\"\nmsgstr[0] \"c\"\n")), 5);
+        assert_eq!(
+            line(&po("msgid \"a\"\nmsgid_plural \"b\"\nmsgstr[1] \"c\"\n")),
+            6
+        );
+        assert_eq!(line(&po("msgid \"a\"\nmsgstr \"b\"\n\n# lost\n")), 7);
+        // Two entries for one message, and no header.
+        assert_eq!(
+            line(&po(
+                "msgid \"a\"\nmsgstr \"b\"\n\nmsgid \"\"\n\"a\"\nmsgstr \"c\"\n"
+            )),
+            7
+        );
+        assert_eq!(line("msgid \"a\"\nmsgstr \"b\"\n"), 1);
+        assert_eq!(line(""), 1);
+        assert_eq!(line("#~ msgid \"a\"\n"), 1);
+        assert_eq!(line(&format!("#| x\n#\n{HEADER}")), 2);
+        // Elsewhere a bare `#` is fine.
+        assert!(parse(&format!("# x\n#\n{HEADER}#\nmsgid \"a\"\nmsgstr \"b\"\n")).is_ok());
+    }
+
+    #[test]
+    fn obsolete_and_previous_lines_are_comments() {
+        let text = po(
+            "#, fuzzy\n#| msgid \"Hallo\"\nmsgid \"Hello\"\nmsgstr \"Hallo\"\n\n#~ msgid \"x\"\n#~ msgstr \"y\"\n",
+        );
+        let entries = parse_ok(&text);
+        assert_eq!(entries.len(), 1);
+        assert!(entries[0].fuzzy);
+        assert_eq!(entries[0].line, 6);
     }
 
     #[test]
@@ -505,6 +555,10 @@ msgstr "\"127.0.0.1:8080\""
             vec!["`x`", "``y ` z``", "` `"]
         );
         assert_eq!(code_spans("``` a"), Vec::<&str>::new());
+        assert_eq!(
+            code_spans("// `_stream` is dropped here.\n"),
+            vec!["`_stream`"]
+        );
     }
 
     #[test]
@@ -545,6 +599,37 @@ msgstr "\"127.0.0.1:8080\""
     }
 
     #[test]
+    fn untranslated_plural_form_fails() {
+        let pot = parse_ok(&po(
+            "msgid \"one\"\nmsgid_plural \"many\"\nmsgstr[0] \"\"\nmsgstr[1] \"\"\n",
+        ));
+        let half = po("msgid \"one\"\nmsgid_plural \"many\"\nmsgstr[0] \"eins\"\nmsgstr[1] \"\"\n");
+        assert_eq!(
+            check("de.po", &pot, &parse_ok(&half)).problems,
+            vec!["de.po:4: untranslated: \"one\""]
+        );
+        let full = half.replace("[1] \"\"", "[1] \"viele\"");
+        assert!(check("de.po", &pot, &parse_ok(&full)).problems.is_empty());
+    }
+
+    #[test]
+    fn context_tells_messages_apart() {
+        let pot = parse_ok(&po(
+            "msgctxt \"a\"\nmsgid \"x\"\nmsgstr \"\"\n\nmsgid \"x\"\nmsgstr \"\"\n",
+        ));
+        let de = parse_ok(&po(
+            "msgctxt \"b\"\nmsgid \"x\"\nmsgstr \"X\"\n\nmsgid \"x\"\nmsgstr \"X\"\n",
+        ));
+        assert_eq!(
+            check("de.po", &pot, &de).problems,
+            vec![
+                "de.po:5: stale message that is no longer in the book, run ci/refresh-po.sh: \"x\"",
+                "de.po: missing message, run ci/refresh-po.sh: \"x\"",
+            ]
+        );
+    }
+
+    #[test]
     fn protected_text_must_stay() {
         assert!(
             protected_text_problems("Send `HTTP/1.1 200 OK`.", "Sende `HTTP/1.1 200 OK`.")
@@ -570,11 +655,11 @@ msgstr "\"127.0.0.1:8080\""
 
     #[test]
     fn protected_text_problem_is_reported_with_line() {
-        let pot = parse_ok("msgid \"Use `x`\"\nmsgstr \"\"\n");
-        let po = parse_ok("msgid \"Use `x`\"\nmsgstr \"Nimm `y`\"\n");
+        let pot = parse_ok(&po("msgid \"Use `x`\"\nmsgstr \"\"\n"));
+        let de = parse_ok(&po("msgid \"Use `x`\"\nmsgstr \"Nimm `y`\"\n"));
         assert_eq!(
-            check("po/pt-BR.po", &pot, &po).problems,
-            vec!["po/pt-BR.po:1: inline code `x` must stay exactly as it is"]
+            check("po/pt-BR.po", &pot, &de).problems,
+            vec!["po/pt-BR.po:4: inline code `x` must stay exactly as it is"]
         );
     }
 
@@ -583,6 +668,7 @@ msgstr "\"127.0.0.1:8080\""
         let entries = parse_ok(DE);
         assert_eq!(lookup(&entries, "Hello"), Ok("Hallo"));
         assert!(lookup(&entries, "Missing").is_err());
+        assert!(lookup(&entries, "").is_err());
         let pot = parse_ok(POT);
         assert!(lookup(&pot, "Hello").is_err());
     }

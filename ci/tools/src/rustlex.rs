@@ -1,6 +1,7 @@
-//! A small, forgiving Rust lexer: enough to compare two listings token by token.
-//! Comments (including doc comments) and whitespace are dropped. Malformed input
-//! never fails: an unterminated literal or comment simply runs to the end.
+//! Rust listings as tokens, to compare two listings token by token: rustc's lexer
+//! (ra-ap-rustc_lexer), and which string literals are messages for people.
+
+use ra_ap_rustc_lexer::{FrontmatterAllowed, LiteralKind, TokenKind, tokenize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -37,218 +38,44 @@ impl Token {
     }
 }
 
-struct Lexer {
-    chars: Vec<char>,
-    pos: usize,
-    line: usize,
-    tokens: Vec<Token>,
-}
-
-fn is_ident_start(c: char) -> bool {
-    c == '_' || c.is_alphabetic()
-}
-
-fn is_ident_continue(c: char) -> bool {
-    c == '_' || c.is_alphanumeric()
-}
-
-impl Lexer {
-    fn peek(&self, ahead: usize) -> Option<char> {
-        self.chars.get(self.pos + ahead).copied()
-    }
-
-    fn bump(&mut self) -> Option<char> {
-        let c = self.peek(0)?;
-        self.pos += 1;
-        if c == '\n' {
-            self.line += 1;
-        }
-        Some(c)
-    }
-
-    fn push(&mut self, kind: Kind, start: usize, line: usize) {
-        let text = self.chars[start..self.pos].iter().collect();
-        self.tokens.push(Token { kind, text, line });
-    }
-
-    fn skip_line_comment(&mut self) {
-        while let Some(c) = self.peek(0) {
-            if c == '\n' {
-                break;
-            }
-            self.bump();
-        }
-    }
-
-    fn skip_block_comment(&mut self) {
-        self.pos += 2;
-        let mut depth = 1;
-        while depth > 0 {
-            match (self.peek(0), self.peek(1)) {
-                (None, _) => return,
-                (Some('/'), Some('*')) => {
-                    self.pos += 2;
-                    depth += 1;
-                }
-                (Some('*'), Some('/')) => {
-                    self.pos += 2;
-                    depth -= 1;
-                }
-                _ => {
-                    self.bump();
-                }
-            }
-        }
-    }
-
-    /// After the opening quote of a non-raw string or char: up to and including `close`.
-    fn quoted(&mut self, close: char) {
-        while let Some(c) = self.bump() {
-            if c == '\\' {
-                self.bump();
-            } else if c == close {
-                return;
-            }
-        }
-    }
-
-    /// At `#...#"` after the `r` of a raw string: up to and including the closing `"#...#`.
-    fn raw(&mut self) {
-        let mut hashes = 0;
-        while self.peek(0) == Some('#') {
-            hashes += 1;
-            self.pos += 1;
-        }
-        self.bump(); // the opening quote
-        while let Some(c) = self.bump() {
-            if c == '"' && (0..hashes).all(|i| self.peek(i) == Some('#')) {
-                self.pos += hashes;
-                return;
-            }
-        }
-    }
-
-    /// Is there a raw string opening (`#*"`) at `pos + ahead`?
-    fn raw_opening_at(&self, ahead: usize) -> bool {
-        let mut i = ahead;
-        while self.peek(i) == Some('#') {
-            i += 1;
-        }
-        self.peek(i) == Some('"')
-    }
-
-    fn number(&mut self) {
-        let start = self.pos;
-        let hex = self.peek(0) == Some('0') && matches!(self.peek(1), Some('x' | 'X'));
-        while let Some(c) = self.peek(0) {
-            let exponent_sign = !hex
-                && matches!(c, '+' | '-')
-                && matches!(self.chars.get(self.pos - 1), Some('e' | 'E'))
-                && self.peek(1).is_some_and(|d| d.is_ascii_digit());
-            let fraction = c == '.'
-                && self.peek(1).is_some_and(|d| d.is_ascii_digit())
-                && !self.chars[start..self.pos].contains(&'.');
-            if is_ident_continue(c) || exponent_sign || fraction {
-                self.pos += 1;
-            } else {
-                break;
-            }
-        }
-    }
-
-    fn run(mut self) -> Vec<Token> {
-        while let Some(c) = self.peek(0) {
-            let start = self.pos;
-            let line = self.line;
-            match c {
-                c if c.is_whitespace() => {
-                    self.bump();
-                }
-                '/' if self.peek(1) == Some('/') => self.skip_line_comment(),
-                '/' if self.peek(1) == Some('*') => self.skip_block_comment(),
-                '"' => {
-                    self.pos += 1;
-                    self.quoted('"');
-                    self.push(Kind::Str, start, line);
-                }
-                '\'' => {
-                    let is_char = self.peek(1) == Some('\\')
-                        || (self.peek(2) == Some('\'') && self.peek(1) != Some('\''));
-                    self.pos += 1;
-                    if is_char {
-                        self.quoted('\'');
-                        self.push(Kind::Char, start, line);
-                    } else {
-                        while self.peek(0).is_some_and(is_ident_continue) {
-                            self.pos += 1;
-                        }
-                        self.push(Kind::Lifetime, start, line);
-                    }
-                }
-                c if c.is_ascii_digit() => {
-                    self.number();
-                    self.push(Kind::Number, start, line);
-                }
-                c if is_ident_start(c) => self.ident_or_prefixed_literal(start, line),
-                _ => {
-                    self.pos += 1;
-                    self.push(Kind::Punct, start, line);
-                }
-            }
-        }
-        self.tokens
-    }
-
-    fn ident_or_prefixed_literal(&mut self, start: usize, line: usize) {
-        let (p0, p1) = (self.peek(0), self.peek(1));
-        match (p0, p1) {
-            // b"..", c".."
-            (Some('b' | 'c'), Some('"')) => {
-                self.pos += 2;
-                self.quoted('"');
-                self.push(Kind::Str, start, line);
-            }
-            // b'x'
-            (Some('b'), Some('\'')) => {
-                self.pos += 2;
-                self.quoted('\'');
-                self.push(Kind::Char, start, line);
-            }
-            // br"..", cr#".."#
-            (Some('b' | 'c'), Some('r')) if self.raw_opening_at(2) => {
-                self.pos += 2;
-                self.raw();
-                self.push(Kind::Str, start, line);
-            }
-            // r"..", r#".."#
-            (Some('r'), _) if self.raw_opening_at(1) => {
-                self.pos += 1;
-                self.raw();
-                self.push(Kind::Str, start, line);
-            }
-            _ => {
-                // r#ident is a raw identifier.
-                if p0 == Some('r') && p1 == Some('#') && self.peek(2).is_some_and(is_ident_start) {
-                    self.pos += 2;
-                }
-                while self.peek(0).is_some_and(is_ident_continue) {
-                    self.pos += 1;
-                }
-                self.push(Kind::Ident, start, line);
-            }
-        }
-    }
-}
-
-/// Splits Rust source into tokens, without comments and whitespace.
+/// Splits Rust source into tokens, without comments and whitespace, with rustc's
+/// own lexer. It never fails: an unterminated literal or comment runs to the end.
 pub fn lex(src: &str) -> Vec<Token> {
-    Lexer {
-        chars: src.chars().collect(),
-        pos: 0,
-        line: 1,
-        tokens: Vec::new(),
+    let mut tokens = Vec::new();
+    let (mut pos, mut line) = (0, 1);
+    for token in tokenize(src, FrontmatterAllowed::No) {
+        let text = &src[pos..pos + token.len as usize];
+        let kind = match token.kind {
+            TokenKind::Whitespace
+            | TokenKind::LineComment { .. }
+            | TokenKind::BlockComment { .. }
+            | TokenKind::Frontmatter { .. } => None,
+            TokenKind::Ident
+            | TokenKind::RawIdent
+            | TokenKind::InvalidIdent
+            | TokenKind::UnknownPrefix
+            | TokenKind::ForcedKeywordIdent => Some(Kind::Ident),
+            TokenKind::Lifetime { .. }
+            | TokenKind::RawLifetime
+            | TokenKind::UnknownPrefixLifetime => Some(Kind::Lifetime),
+            TokenKind::Literal { kind, .. } => Some(match kind {
+                LiteralKind::Int { .. } | LiteralKind::Float { .. } => Kind::Number,
+                LiteralKind::Char { .. } | LiteralKind::Byte { .. } => Kind::Char,
+                _ => Kind::Str,
+            }),
+            _ => Some(Kind::Punct),
+        };
+        if let Some(kind) = kind {
+            tokens.push(Token {
+                kind,
+                text: text.to_string(),
+                line,
+            });
+        }
+        pos += text.len();
+        line += text.matches('\n').count();
     }
-    .run()
+    tokens
 }
 
 /// Format placeholders of a string literal body, in order: `{}`, `{name:?}`, and the
