@@ -30,13 +30,16 @@ impl Block {
     }
 }
 
-/// The Markdown extensions mdBook turns on.
+/// The Markdown extensions mdBook 0.5 turns on (by default).
 pub fn markdown_options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_DEFINITION_LIST
+        | Options::ENABLE_GFM
 }
 
 /// Fenced code blocks (``` or ~~~), in order, as mdBook's Markdown parser sees them.
@@ -83,6 +86,8 @@ fn describe(placeholders: &[String]) -> String {
         placeholders.join(" ")
     }
 }
+
+// By hand from here on: what a translation may change is this book's rule.
 
 /// The first difference between two Rust blocks that is not allowed, as
 /// (line relative to the translated opening fence, message).

@@ -86,10 +86,11 @@ struct Block {
     fuzzy: bool,
 }
 
-/// By hand: polib keeps no line numbers, and it trusts its input: it panics on
-/// `msgid x` or a string before any keyword, and misreads an unterminated string,
-/// an indented line, a missing blank line between entries, or `#,fuzzy` (no
-/// space). So every line is checked here first, and each entry's line noted.
+/// By hand: polib keeps no line numbers and trusts its input, so each line is checked first.
+///
+/// polib panics on `msgid x` or on a string before any keyword, and misreads an
+/// unterminated string, an indented line, a missing blank line between entries or
+/// `#,fuzzy` (no space). The entries' lines, in order, go with polib's messages.
 fn check_lines(text: &str) -> Result<Vec<Block>, ParseError> {
     let lines: Vec<(usize, &str)> = text.lines().enumerate().map(|(i, l)| (i + 1, l)).collect();
     // polib panics on a bare `#` before the first line that starts a comment or entry.
@@ -273,6 +274,7 @@ fn markdown(text: &str) -> impl Iterator<Item = (Event<'_>, std::ops::Range<usiz
 }
 
 /// Markdown inline code spans (`x`, ``x``), each with its backticks, in order.
+/// (Which text must stay as it is, and how it is compared, is by hand: our rules.)
 pub fn code_spans(text: &str) -> Vec<&str> {
     markdown(text)
         .filter(|(event, _)| matches!(event, Event::Code(_)))

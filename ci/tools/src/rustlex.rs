@@ -78,6 +78,8 @@ pub fn lex(src: &str) -> Vec<Token> {
     tokens
 }
 
+// By hand: rustc_parse_format wants the unescaped text and drops `{{`/`}}`, which must stay too.
+
 /// Format placeholders of a string literal body, in order: `{}`, `{name:?}`, and the
 /// escapes `{{` / `}}` (which must not change either).
 pub fn placeholders(body: &str, raw: bool) -> Vec<String> {
@@ -122,6 +124,7 @@ pub fn placeholders(body: &str, raw: bool) -> Vec<String> {
     out
 }
 
+// By hand: which arguments are messages for people is this book's rule.
 const MESSAGE_MACROS: &[&str] = &[
     "println",
     "print",

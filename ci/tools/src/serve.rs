@@ -29,6 +29,7 @@ pub enum Target {
 }
 
 /// `%XX` escapes decoded; `None` if one is malformed or the result is not UTF-8.
+/// (The check by hand: percent-encoding keeps a malformed escape, we refuse it.)
 fn percent_decode(s: &str) -> Option<String> {
     let hex = |i: usize| {
         s.get(i..i + 2)
@@ -40,6 +41,8 @@ fn percent_decode(s: &str) -> Option<String> {
     let decoded = percent_encoding::percent_decode_str(s).decode_utf8().ok()?;
     Some(decoded.into_owned())
 }
+
+// By hand: how addresses map to the files of the site (tiny_http hands over the raw target).
 
 /// Maps a request target (`/de/ch01.html?x`) to a file under `root`.
 pub fn map_target(root: &Path, target: &str) -> Target {
@@ -190,6 +193,8 @@ fn answer(server: &Server, root: &Path) {
         handle(request, root);
     }
 }
+
+// By hand: which changes count (notify reports them all).
 
 /// Does a change at `changed` count: a file inside a watched path, not under a
 /// `target`, `build` or `.git` directory of it? (The watched paths themselves
