@@ -74,9 +74,10 @@ ensure_browser_tools() {
     fi
 }
 
-# ensure_book_tools: our own checker and server, ci/tools (no dependencies).
+# ensure_book_tools: our own checker and server, ci/tools (its crates pinned
+# by ci/tools/Cargo.lock).
 ensure_book_tools() {
-    cargo build --quiet --manifest-path ci/tools/Cargo.toml ||
+    cargo build --quiet --locked --manifest-path ci/tools/Cargo.toml ||
         die "could not build ci/tools"
 }
 
