@@ -2,6 +2,9 @@
 //! and `kill` (SIGTERM) stop it gracefully: no new connections, the request
 //! in progress gets its full answer, and the process exits with status 0.
 //! A second signal ends it at once, with status 130.
+//!
+//! Unix only: the tests send signals with `kill`.
+#![cfg(unix)]
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

@@ -513,7 +513,8 @@ impl Binary {
         self.child.id()
     }
 
-    /// Sends the process a signal, as `kill -<signal> <pid>` does (Unix only).
+    /// Sends the process a signal, as `kill -<signal> <pid>` does.
+    #[cfg(unix)]
     pub fn signal(&self, signal: &str) {
         let status = Command::new("kill")
             .arg(format!("-{signal}"))
