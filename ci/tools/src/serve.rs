@@ -1,15 +1,21 @@
-// Kept by hand on purpose: the tiny_http-based version (keep-alive) made headless
-// Chromium page loads time out in 2 of 4 runs of ci/browser; this one answers
-// one request per connection with `Connection: close`, and never did.
+// What is by hand here, and why:
+// - The HTTP server (reading a request, answering it): the tiny_http port
+//   (keep-alive) made headless Chromium page loads time out in 2 of 4 runs of
+//   ci/browser; this one answers one request per connection with
+//   `Connection: close`, and never did.
+// - Watching for changes is notify's; by hand around it are only which changes
+//   count (`counts`) and waiting for a burst of them to end before rebuilding.
 //! `serve`: a small static file server for previewing the built book, with an
-//! optional "watch and rebuild" loop.
+//! optional "watch (notify) and rebuild" loop.
 
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
 
 pub struct Options {
     pub dir: PathBuf,
@@ -229,65 +235,93 @@ fn handle(mut stream: TcpStream, root: &Path) {
     }
 }
 
-/// Newest modification time and number of files under `paths` (skipping
-/// `target`, `build` and `.git` directories); missing files are ignored.
-pub fn fingerprint(paths: &[PathBuf]) -> (Option<SystemTime>, usize) {
-    fn visit(path: &Path, newest: &mut Option<SystemTime>, count: &mut usize) {
-        let Ok(meta) = std::fs::metadata(path) else {
-            return;
-        };
-        if meta.is_dir() {
-            let skip = path
-                .file_name()
-                .is_some_and(|n| n == "target" || n == "build" || n == ".git");
-            if skip {
-                return;
-            }
-            if let Ok(entries) = std::fs::read_dir(path) {
-                for entry in entries.flatten() {
-                    visit(&entry.path(), newest, count);
-                }
-            }
-        } else {
-            *count += 1;
-            if let Ok(modified) = meta.modified() {
-                *newest = (*newest).max(Some(modified));
-            }
-        }
-    }
-    let (mut newest, mut count) = (None, 0);
-    for path in paths {
-        // The watched paths themselves are never skipped, even if named `build`.
-        if path.is_dir() {
-            if let Ok(entries) = std::fs::read_dir(path) {
-                for entry in entries.flatten() {
-                    visit(&entry.path(), &mut newest, &mut count);
-                }
-            }
-        } else {
-            visit(path, &mut newest, &mut count);
-        }
-    }
-    (newest, count)
+// By hand: which changes count (notify reports them all).
+
+/// Does a change at `changed` count: a file inside a watched path, not under a
+/// `target`, `build` or `.git` directory of it? (The watched paths themselves
+/// are never skipped, even if named `build`.)
+pub fn counts(watched: &[PathBuf], changed: &Path) -> bool {
+    let skipped = |dir: &Path| {
+        dir.components()
+            .any(|c| matches!(c.as_os_str().to_str(), Some("target" | "build" | ".git")))
+    };
+    !changed.is_dir()
+        && watched.iter().any(|w| {
+            changed
+                .strip_prefix(w)
+                .is_ok_and(|rest| !rest.parent().is_some_and(skipped))
+        })
 }
 
-fn watch(paths: Vec<PathBuf>, command: String) {
-    let mut last = fingerprint(&paths);
-    loop {
-        std::thread::sleep(Duration::from_secs(1));
-        if fingerprint(&paths) == last {
+/// How long changes must have stopped before a rebuild starts.
+const SETTLE: Duration = Duration::from_millis(300);
+
+/// Watches `paths` for changes; runs `command` (in `sh`) after each burst of
+/// them. Changes stop being seen when the returned watcher is dropped.
+fn watch(paths: &[PathBuf], command: String) -> Result<RecommendedWatcher, String> {
+    let (sender, events) = channel();
+    let mut watcher = notify::recommended_watcher(sender)
+        .map_err(|e| format!("cannot watch for changes: {e}"))?;
+    let mut watched = Vec::new();
+    for path in paths {
+        let full = path.canonicalize().map_err(|e| crate::io_error(path, &e))?;
+        // A file through its directory: editors save by replacing the file.
+        let (dir, mode) = match full.parent() {
+            Some(parent) if !full.is_dir() => (parent.to_path_buf(), RecursiveMode::NonRecursive),
+            _ => (full.clone(), RecursiveMode::Recursive),
+        };
+        watcher
+            .watch(&dir, mode)
+            .map_err(|e| format!("cannot watch {}: {e}", path.display()))?;
+        watched.push(full);
+    }
+    std::thread::Builder::new()
+        .name("watch".into())
+        .spawn(move || rebuild_on_change(&events, &watched, &command))
+        .map_err(|e| format!("cannot start the watcher: {e}"))?;
+    Ok(watcher)
+}
+
+fn rebuild_on_change(
+    events: &Receiver<notify::Result<notify::Event>>,
+    watched: &[PathBuf],
+    command: &str,
+) {
+    let relevant = |event: &notify::Result<notify::Event>| match event {
+        Ok(event) => {
+            !matches!(event.kind, EventKind::Access(_))
+                && event.paths.iter().any(|p| counts(watched, p))
+        }
+        Err(e) => {
+            eprintln!("warning: while watching for changes: {e}");
+            false
+        }
+    };
+    while let Ok(event) = events.recv() {
+        if !relevant(&event) {
             continue;
         }
+        // Let a burst of changes (a save, a checkout) end first.
+        let mut quiet_at = Instant::now() + SETTLE;
+        loop {
+            match events.recv_timeout(quiet_at.saturating_duration_since(Instant::now())) {
+                Ok(event) if relevant(&event) => quiet_at = Instant::now() + SETTLE,
+                Ok(_) => {}
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
         println!("Change detected, rebuilding…");
-        match Command::new("sh").arg("-c").arg(&command).status() {
+        match Command::new("sh").arg("-c").arg(command).status() {
             Ok(status) if status.success() => println!("Rebuild succeeded; reload the page."),
             Ok(status) => {
                 eprintln!("error: rebuild failed ({status}); still serving the previous build")
             }
             Err(e) => eprintln!("error: could not run `sh -c {command}`: {e}"),
         }
-        // Measured after the build, so files the build itself writes do not loop.
-        last = fingerprint(&paths);
+        // What changed while it ran, files the build itself writes too, does not
+        // start another.
+        while events.try_recv().is_ok() {}
     }
 }
 
@@ -325,17 +359,17 @@ pub fn run(options: Options) -> Result<(), String> {
         "Serving {} on http://127.0.0.1:{port}/ (Ctrl-C to stop)",
         dir.display()
     );
-    if let Some(command) = options.rebuild.clone() {
-        let paths = options.watch.clone();
-        println!(
-            "Watching {} path(s); `{command}` rebuilds on change.",
-            paths.len()
-        );
-        std::thread::Builder::new()
-            .name("watch".into())
-            .spawn(move || watch(paths, command))
-            .map_err(|e| format!("cannot start the watcher: {e}"))?;
-    }
+    // Changes are seen for as long as this lives: until the server stops.
+    let _watcher = match options.rebuild {
+        Some(command) => {
+            println!(
+                "Watching {} path(s); `{command}` rebuilds on change.",
+                options.watch.len()
+            );
+            Some(watch(&options.watch, command)?)
+        }
+        None => None,
+    };
     let root = Arc::new(dir.clone());
     for stream in listener.incoming() {
         match stream {
@@ -484,16 +518,66 @@ mod tests {
     }
 
     #[test]
-    fn fingerprint_sees_changes_but_skips_build_dirs() {
-        let root = site("watch");
-        let paths = vec![root.clone()];
-        let before = fingerprint(&paths);
-        assert_eq!(before.1, 3);
-        fs::create_dir_all(root.join("target")).unwrap();
-        fs::write(root.join("target/x"), "").unwrap();
-        assert_eq!(fingerprint(&paths).1, 3);
-        fs::write(root.join("new.md"), "").unwrap();
-        assert_ne!(fingerprint(&paths), before);
+    fn changes_count_but_not_in_build_dirs() {
+        let root = site("counts");
+        let watched = [root.clone(), root.join("de/sub dir/ü.css")];
+        assert!(counts(&watched, &root.join("new.md")));
+        assert!(counts(&watched, &root.join("de/index.html")));
+        assert!(counts(&watched, &root.join("gone/deleted.md")));
+        assert!(counts(&watched, &root.join("build")));
+        assert!(!counts(&watched, &root.join("target/debug/x")));
+        assert!(!counts(&watched, &root.join("de/.git/index")));
+        assert!(!counts(&watched, &root.join("de/build/x.html")));
+        assert!(!counts(&watched, &root.join("empty")));
+        assert!(!counts(&watched, Path::new("/elsewhere/x.md")));
+        // The watched paths themselves are never skipped, even if named `build`.
+        assert!(counts(&[root.join("build")], &root.join("build/x")));
+        assert!(counts(&watched[1..], &watched[1]));
+        assert!(!counts(&watched[1..], &root.join("de/sub dir/other.css")));
         fs::remove_dir_all(root).unwrap();
+    }
+
+    /// Waits up to `seconds` for `path` to exist.
+    fn appears(path: &Path, seconds: u64) -> bool {
+        let until = Instant::now() + Duration::from_secs(seconds);
+        while Instant::now() < until {
+            if path.exists() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        path.exists()
+    }
+
+    #[test]
+    fn rebuilds_on_change() {
+        let root = site("rebuild");
+        let marker = root.with_extension("rebuilt");
+        let _ = fs::remove_file(&marker);
+        fs::write(root.join("book.toml"), "").unwrap();
+        fs::create_dir_all(root.join("src/target")).unwrap();
+        let command = format!("echo >> '{}'", marker.display());
+        let watched = [root.join("src"), root.join("book.toml")];
+        let _watcher = watch(&watched, command).unwrap();
+
+        fs::write(root.join("src/target/x"), "built").unwrap();
+        fs::write(root.join("index.html"), "not watched").unwrap();
+        assert!(!appears(&marker, 2), "a change that does not count rebuilt");
+        fs::write(root.join("src/ch01.md"), "# One").unwrap();
+        assert!(appears(&marker, 20), "no rebuild after a change");
+        fs::remove_file(&marker).unwrap();
+        // A file replaced as editors save it: written beside it, renamed over it.
+        fs::write(root.join("book.toml.new"), "[book]").unwrap();
+        fs::rename(root.join("book.toml.new"), root.join("book.toml")).unwrap();
+        assert!(appears(&marker, 20), "no rebuild after book.toml changed");
+        fs::remove_file(&marker).unwrap();
+        fs::write(root.join("book.toml.new"), "[book]\n").unwrap();
+        fs::rename(root.join("book.toml.new"), root.join("book.toml")).unwrap();
+        assert!(
+            appears(&marker, 20),
+            "no rebuild after book.toml changed again"
+        );
+        fs::remove_dir_all(root).unwrap();
+        let _ = fs::remove_file(&marker);
     }
 }
