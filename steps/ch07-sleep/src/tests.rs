@@ -1,10 +1,12 @@
 //! Chapter 7: one slow request holds up every request behind it.
 
+// ANCHOR: use
 use super::{SLEEP, serve};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
+// ANCHOR_END: use
 use testkit::{HELLO_HTML, assert_bytes, page_response, spawn_server, start_get};
 
 #[test]
