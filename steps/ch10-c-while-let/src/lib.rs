@@ -85,6 +85,3 @@ impl Worker {
 // ANCHOR_END: worker_new
 // ANCHOR_END: worker
 // ANCHOR_END: all
-
-#[cfg(test)]
-mod pool_tests;
