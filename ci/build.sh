@@ -57,6 +57,11 @@ for lang in "${LANGUAGES[@]}"; do
     not_found=$(sed -n 's/^# //p' "build/404/$lang/404.md" | head -n 1)
     sed "s|<title>Page not found - |<title>$not_found - |" "build/404/$lang/404.html" >"build/$lang/html/404.html"
 
+    # mdBook indexes every language with English rules; rebuild the index
+    # with this language's (and name it and its users anew).
+    "$BOOK_TOOLS" search-index --language "$lang" "build/$lang/html" >"build/search-$lang.log" ||
+        die "rebuilding the search index for $lang failed"
+
     if [ "$lang" = en ]; then
         cp -R "build/$lang/html/." build/site/
     else

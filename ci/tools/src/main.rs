@@ -4,6 +4,7 @@ mod codecheck;
 mod links;
 mod po;
 mod rustlex;
+mod search;
 mod serve;
 
 use clap::{CommandFactory, Parser, Subcommand};
@@ -47,6 +48,15 @@ enum Command {
     Links {
         #[arg(value_name = "site_dir")]
         site: PathBuf,
+    },
+    /// Rebuilds the search index of a built book with its language's rules.
+    SearchIndex {
+        /// The book's language: en, de or pt-BR.
+        #[arg(long, value_name = "code")]
+        language: String,
+        /// The built book (the directory with searchindex-*.js and the pages).
+        #[arg(value_name = "html_dir")]
+        dir: PathBuf,
     },
     /// Serves a directory on 127.0.0.1, rebuilding when watched paths change.
     Serve {
@@ -103,6 +113,7 @@ fn run(command: Command) -> Outcome {
             translated,
         } => code_check(&reference, &translated),
         Command::Links { site } => links_check(&site),
+        Command::SearchIndex { language, dir } => search_index(&language, &dir),
         Command::Serve {
             dir,
             port,
@@ -209,6 +220,20 @@ fn links_check(site: &Path) -> Outcome {
     finish(&report.problems, &site, &success)
 }
 
+fn search_index(language: &str, dir: &Path) -> Outcome {
+    let rules = search::Rules::for_language(language)
+        .ok_or_else(|| format!("no search rules for the language `{language}`"))?;
+    let report = search::rebuild(dir, rules)?;
+    println!(
+        "{}: {} ({language}): {} sections, {} words whose term differs from their folded spelling",
+        dir.display(),
+        report.file,
+        report.docs,
+        report.lookup
+    );
+    Ok(())
+}
+
 /// An I/O error in words, without the "(os error 2)".
 pub(crate) fn io_error(path: &Path, error: &std::io::Error) -> String {
     let what = match error.kind() {
@@ -273,6 +298,8 @@ mod tests {
             &["code-check", "a"],
             &["links", "--x"],
             &["links", "a", "b"],
+            &["search-index", "build/de/html"],
+            &["search-index", "--language", "de"],
             &["serve"],
             &["serve", "d", "e"],
             &["serve", "d", "--port", "http"],
@@ -335,6 +362,8 @@ mod tests {
         assert!(error(po_msgstr(missing, "x")));
         assert!(error(code_check(missing, missing)));
         assert!(error(links_check(missing)));
+        assert!(error(search_index("de", missing)));
+        assert!(error(search_index("xx", Path::new("."))));
         assert!(error(run(Command::Serve {
             dir: missing.into(),
             port: Some(0),
