@@ -44,7 +44,9 @@ async function searchBar(prefix) {
             return url.pathname + url.hash;
         });
     }
-    return { p, search, close: () => p.close() };
+    /** The words the teasers of the results mark as matching the search. */
+    const marked = () => p.$$eval("#mdbook-searchresults .teaser em", (ems) => ems.map((em) => em.textContent));
+    return { p, search, marked, close: () => p.close() };
 }
 
 /** Runs `check` with the search bar of `prefix`. */
@@ -77,6 +79,8 @@ test("German: former English stop words, a plural, a word without its umlaut, a 
         await assertFinds(bar, "also");
         await assertSameResults(bar, "Verbindungen", "Verbindung");
         await assertSameResults(bar, "Empfanger", "Empfänger");
+        const marked = await bar.marked();
+        assert.ok(marked.some((w) => w.startsWith("Empfänger")), `the teasers mark ${marked}`);
         // „Verbindungs" is nowhere in the book; the term of „Verbindung" is.
         await assertSameResults(bar, "Verbindungs", "Verbindung");
     });
@@ -91,6 +95,8 @@ test("Portuguese: former English stop words, plurals, words without their accent
         await assertSameResults(bar, "requisições", "requisição");
         await assertSameResults(bar, "conexao", "conexão");
         await assertSameResults(bar, "requisicao", "requisição");
+        const marked = await bar.marked();
+        assert.ok(marked.some((w) => /^requisiç(ão|ões)/i.test(w)), `the teasers mark ${marked}`);
     });
 });
 
