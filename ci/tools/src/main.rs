@@ -5,6 +5,7 @@ mod links;
 mod po;
 mod rustlex;
 mod serve;
+mod site;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -47,6 +48,28 @@ enum Command {
     Links {
         #[arg(value_name = "site_dir")]
         site: PathBuf,
+    },
+    /// Deletes a translation's files that the root language has with the same bytes; its pages load the root copies.
+    ShareAssets {
+        #[arg(value_name = "site_dir")]
+        site: PathBuf,
+        /// The path the site is served from (its `<base href>`s start with it).
+        #[arg(long, value_name = "path", default_value = "/")]
+        site_root: String,
+        /// The translations, each in <site_dir>/<language>/.
+        #[arg(value_name = "language", required = true)]
+        translations: Vec<String>,
+    },
+    /// Canonical and hreflang links on every page, sitemap.xml (and robots.txt at a host's root).
+    Alternates {
+        #[arg(value_name = "site_dir")]
+        site: PathBuf,
+        /// The public address of the site's root (the first language's book).
+        #[arg(long, value_name = "URL")]
+        url: String,
+        /// The first at the root of <site_dir> (and x-default), each other in <site_dir>/<language>/.
+        #[arg(value_name = "language", required = true)]
+        languages: Vec<String>,
     },
     /// Serves a directory on 127.0.0.1, rebuilding when watched paths change.
     Serve {
@@ -103,6 +126,16 @@ fn run(command: Command) -> Outcome {
             translated,
         } => code_check(&reference, &translated),
         Command::Links { site } => links_check(&site),
+        Command::ShareAssets {
+            site,
+            site_root,
+            translations,
+        } => share_assets(&site, &site_root, &translations),
+        Command::Alternates {
+            site,
+            url,
+            languages,
+        } => alternates(&site, &url, &languages),
         Command::Serve {
             dir,
             port,
@@ -209,6 +242,32 @@ fn links_check(site: &Path) -> Outcome {
     finish(&report.problems, &site, &success)
 }
 
+fn share_assets(site: &Path, site_root: &str, translations: &[String]) -> Outcome {
+    let report = site::share_assets(site, site_root, translations)?;
+    for (language, files, bytes) in &report.languages {
+        println!(
+            "{language}/: {files} files ({} KB) shared with the root, no longer copied",
+            bytes.div_ceil(1000)
+        );
+    }
+    println!("{} pages now load the shared copies", report.pages);
+    Ok(())
+}
+
+fn alternates(site: &Path, url: &str, languages: &[String]) -> Outcome {
+    let report = site::alternates(site, url, languages)?;
+    let robots = if report.robots {
+        ", robots.txt"
+    } else {
+        " (no robots.txt: crawlers read it only at the root of a host)"
+    };
+    println!(
+        "{} pages name their translations; sitemap.xml{robots}",
+        report.pages
+    );
+    Ok(())
+}
+
 /// An I/O error in words, without the "(os error 2)".
 pub(crate) fn io_error(path: &Path, error: &std::io::Error) -> String {
     let what = match error.kind() {
@@ -273,6 +332,9 @@ mod tests {
             &["code-check", "a"],
             &["links", "--x"],
             &["links", "a", "b"],
+            &["share-assets", "site"],
+            &["alternates", "site", "en"],
+            &["alternates", "site", "--url", "https://x/"],
             &["serve"],
             &["serve", "d", "e"],
             &["serve", "d", "--port", "http"],
@@ -335,6 +397,12 @@ mod tests {
         assert!(error(po_msgstr(missing, "x")));
         assert!(error(code_check(missing, missing)));
         assert!(error(links_check(missing)));
+        assert!(error(share_assets(missing, "/", &["de".to_string()])));
+        assert!(error(alternates(
+            missing,
+            "https://x/",
+            &["en".to_string()]
+        )));
         assert!(error(run(Command::Serve {
             dir: missing.into(),
             port: Some(0),
