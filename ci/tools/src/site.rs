@@ -521,7 +521,8 @@ mod tests {
                 ("de/x.html", PAGE),
                 ("de/sub/y.html", "<link href=\"../css/a-1.css?v=1\">"),
                 (
-                    "de/404.html",
+                    // Served for any missing address: links are relative to `<base>`.
+                    "de/deep/404.html",
                     "<base href=\"/book/de/\"><link href=\"css/a-1.css\">",
                 ),
             ],
@@ -547,7 +548,7 @@ mod tests {
             "<link href=\"../../css/a-1.css?v=1\">"
         );
         assert_eq!(
-            text(&dir, "de/404.html"),
+            text(&dir, "de/deep/404.html"),
             "<base href=\"/book/de/\"><link href=\"../css/a-1.css\">"
         );
         fs::remove_dir_all(dir).unwrap();
