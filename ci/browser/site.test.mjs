@@ -290,3 +290,24 @@ for (const [prefix, url] of [
         assert.deepEqual(again, [], "loaded from outside its language and not loaded by the English page");
     });
 }
+
+// Which listings of a language's book scroll sideways, in the order of the
+// print page (every chapter on one page).
+async function scrollingListings(prefix) {
+    const { p } = await page(`${prefix}/print.html`);
+    await p.evaluate(() => document.fonts.ready);
+    const scrolls = await p.$$eval("main pre > code", (codes) => codes.map((c) => c.scrollWidth > c.clientWidth));
+    await p.close();
+    return scrolls;
+}
+
+for (const prefix of ["/de", "/pt-BR"]) {
+    test(`no listing of ${prefix}/ scrolls sideways where the English one does not`, async () => {
+        const english = await scrollingListings("");
+        const translated = await scrollingListings(prefix);
+        assert.equal(translated.length, english.length, "not as many listings as in English");
+        assert.ok(english.some((s) => !s), "every English listing scrolls: the test would prove nothing");
+        const added = translated.flatMap((scrolls, i) => (scrolls && !english[i] ? [i + 1] : []));
+        assert.deepEqual(added, [], "these listings (numbered as on the print page) scroll in the translation only");
+    });
+}

@@ -226,7 +226,8 @@ fn code_check(english: &Path, translated: &Path) -> Outcome {
     let report = codecheck::check_dirs(english, translated)?;
     let translated = translated.display().to_string();
     let success = format!(
-        "{translated}: {} code blocks in {} files match the English listings",
+        "{translated}: {} code blocks in {} files match the English listings, \
+         line for line and within their width",
         report.blocks, report.files
     );
     finish(&report.problems, &translated, &success)
