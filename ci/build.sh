@@ -4,6 +4,13 @@
 #
 #   SITE_ROOT   where the site will be served from (default "/"; the GitHub
 #               Pages workflow sets "/<repository>/")
+#   SITE_URL    the public address of the published site, for the canonical
+#               and hreflang links of every page and for sitemap.xml (default
+#               in ci/lib.sh: where the Pages workflow publishes it)
+#
+# Then the translations load the fonts, stylesheets and scripts they share
+# with the English book from its copy (`book-tools share-assets`), and every
+# page names its translations (`book-tools alternates`).
 source "$(dirname "$0")/lib.sh"
 ensure_book_toolchain
 ensure_book_tools
@@ -69,5 +76,9 @@ for lang in "${LANGUAGES[@]}"; do
     fi
     say "$(find "build/$lang/html" -name '*.html' | wc -l) pages"
 done
+
+step "One copy of what the languages share; canonical and hreflang links, sitemap.xml"
+"$BOOK_TOOLS" share-assets build/site --site-root "$SITE_ROOT" "${TRANSLATIONS[@]}"
+"$BOOK_TOOLS" alternates build/site --url "$SITE_URL" "${LANGUAGES[@]}"
 
 step "The site is in build/site"

@@ -12,6 +12,13 @@ cd "$ROOT"
 LANGUAGES=(en de pt-BR)
 TRANSLATIONS=(de pt-BR)
 
+# The public address of the site (the English book; each translation is under
+# <language>/ below it): the canonical and hreflang links of every page and
+# sitemap.xml name it. The default is where .github/workflows/book.yml publishes
+# the site; that workflow sets it from GitHub Pages' own settings.
+SITE_URL=${SITE_URL:-https://serving-the-web-with-rust.github.io/book/}
+export SITE_URL
+
 # Pinned tools. Change a version here and every script follows.
 MDBOOK_VERSION=0.5.4
 I18N_HELPERS_VERSION=0.4.0

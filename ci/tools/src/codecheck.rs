@@ -197,6 +197,74 @@ pub fn compare_blocks(english: &Block, translated: &Block) -> Option<(usize, Str
     ))
 }
 
+/// How many characters a line of a translated listing may be wider than the
+/// widest line of the English listing: a little more room for a longer word.
+pub const WIDER_BY: usize = 8;
+
+/// The widest line a listing shows without a horizontal scrollbar on a desktop
+/// browser, in characters (mdBook 0.5's layout, measured in Chromium at 1024,
+/// 1280 and 1920 pixels): a translation may not go past it unless English does.
+pub const SCROLL_COLUMNS: usize = 86;
+
+/// The lines a reader sees, as (line relative to the opening fence, width in
+/// characters): mdBook hides the lines of a Rust block that start with `# `.
+fn shown_lines(block: &Block) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let rust = block.language() == "rust";
+    (block.content.lines().enumerate())
+        .filter(move |(_, line)| {
+            let t = line.trim_start();
+            !(rust && (t == "#" || t.starts_with("# ")))
+        })
+        .map(|(i, line)| (i + 1, line.chars().count()))
+}
+
+/// The widest a line of the translation of `english` may be.
+pub fn width_limit(english: &Block) -> usize {
+    let widest = shown_lines(english).map(|(_, w)| w).max().unwrap_or(0);
+    widest.max((widest + WIDER_BY).min(SCROLL_COLUMNS))
+}
+
+/// A translated listing keeps the English one's lines, each where it is (the
+/// book names lines by number), and adds no scrollbar: no line wider than
+/// [`width_limit`]. As (absolute line in the translated file, message).
+pub fn compare_layout(english: &Block, translated: &Block) -> Vec<(usize, String)> {
+    let (a, b) = (
+        english.content.lines().count(),
+        translated.content.lines().count(),
+    );
+    if a != b {
+        return vec![(
+            translated.line,
+            format!(
+                "this listing has {b} lines, the English one {a}: a translation keeps every \
+                 line where it is (rewrap the comment within its lines)"
+            ),
+        )];
+    }
+    let limit = width_limit(english);
+    let widest = shown_lines(english).map(|(_, w)| w).max().unwrap_or(0);
+    shown_lines(translated)
+        .filter(|&(_, width)| width > limit)
+        .map(|(offset, width)| {
+            (
+                translated.line + offset,
+                if widest >= SCROLL_COLUMNS {
+                    format!(
+                        "this line is {width} characters wide: the English listing scrolls \
+                         already, and a translated line may not be wider than its widest, {limit}"
+                    )
+                } else {
+                    format!(
+                        "this line is {width} characters wide: a translated line may be {limit} \
+                         (the English listing's widest, {widest}, plus up to {WIDER_BY}, but not \
+                         past {SCROLL_COLUMNS}, where a listing scrolls)"
+                    )
+                },
+            )
+        })
+        .collect()
+}
+
 /// Problems of one translated Markdown file, and the number of blocks compared.
 pub fn check_file(path: &str, english: &str, translated: &str) -> (Vec<String>, usize) {
     let a = code_blocks(english);
@@ -214,7 +282,8 @@ pub fn check_file(path: &str, english: &str, translated: &str) -> (Vec<String>, 
     let problems = a
         .iter()
         .zip(&b)
-        .filter_map(|(x, y)| compare_blocks(x, y))
+        // The layout of a listing whose code differs would only repeat that.
+        .flat_map(|(x, y)| compare_blocks(x, y).map_or_else(|| compare_layout(x, y), |p| vec![p]))
         .map(|(line, message)| format!("{path}:{line}: {message}"))
         .collect();
     (problems, a.len())
@@ -322,10 +391,7 @@ plain
     #[test]
     fn translated_comments_and_messages_pass() {
         let de = translate(&[
-            (
-                "// Listen on port 7878.",
-                "// Lausche auf Port 7878,\n    // auf zwei Zeilen.",
-            ),
+            ("// Listen on port 7878.", "// Lausche auf Port 7878."),
             ("\"connection failed\"", "\"Verbindung fehlgeschlagen\""),
             (
                 "\"Connection established from {}!\"",
@@ -407,6 +473,63 @@ plain
         assert_eq!(
             problems(&de),
             vec!["de/ch01.md:3: code block info string \"rust,ignore\" became \"rust\""]
+        );
+    }
+
+    #[test]
+    fn a_translated_line_may_be_a_little_wider_than_the_english_listing() {
+        let listing = "```rust\n// Short.\nfn main() {}\n```\n";
+        let comment = |width: usize| {
+            let text = format!("// {}", "ü".repeat(width - 3));
+            listing.replace("// Short.", &text)
+        };
+        assert_eq!(
+            check_file("x", listing, &comment(12 + WIDER_BY)).0,
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            check_file("x", listing, &comment(13 + WIDER_BY)).0,
+            vec![format!(
+                "x:2: this line is {} characters wide: a translated line may be {} (the English \
+                 listing's widest, 12, plus up to {WIDER_BY}, but not past {SCROLL_COLUMNS}, \
+                 where a listing scrolls)",
+                13 + WIDER_BY,
+                12 + WIDER_BY
+            )]
+        );
+        // Never past the width where a listing scrolls, unless English is.
+        let wide = listing.replace(
+            "// Short.",
+            &format!("// {}", "x".repeat(SCROLL_COLUMNS - 5)),
+        );
+        assert_eq!(width_limit(&code_blocks(&wide)[0]), SCROLL_COLUMNS);
+        let wider = listing.replace("// Short.", &format!("// {}", "x".repeat(SCROLL_COLUMNS)));
+        assert_eq!(width_limit(&code_blocks(&wider)[0]), SCROLL_COLUMNS + 3);
+        // Lines mdBook hides do not count.
+        let hidden = "```rust\n# // a hidden line, as wide as it likes to be\nfn main() {}\n```\n";
+        assert_eq!(width_limit(&code_blocks(hidden)[0]), 12 + WIDER_BY);
+        let de = hidden.replace(
+            "as wide as it likes",
+            "so breit, wie sie mag, und noch viel breiter",
+        );
+        assert_eq!(check_file("x", hidden, &de).0, Vec::<String>::new());
+        // Every line counts, in other blocks too.
+        let toml = "```toml\n[package]\n```\n";
+        assert_eq!(check_file("x", toml, toml).0, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_translated_listing_keeps_its_lines() {
+        let de = translate(&[(
+            "// Listen on port 7878.",
+            "// Lausche auf Port 7878,\n    // auf zwei Zeilen.",
+        )]);
+        assert_eq!(
+            problems(&de),
+            vec![
+                "de/ch01.md:3: this listing has 11 lines, the English one 10: a translation keeps \
+                 every line where it is (rewrap the comment within its lines)"
+            ]
         );
     }
 

@@ -6,6 +6,7 @@ mod po;
 mod rustlex;
 mod search;
 mod serve;
+mod site;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -57,6 +58,28 @@ enum Command {
         /// The built book (the directory with searchindex-*.js and the pages).
         #[arg(value_name = "html_dir")]
         dir: PathBuf,
+    },
+    /// Deletes a translation's files that the root language has with the same bytes; its pages load the root copies.
+    ShareAssets {
+        #[arg(value_name = "site_dir")]
+        site: PathBuf,
+        /// The path the site is served from (its `<base href>`s start with it).
+        #[arg(long, value_name = "path", default_value = "/")]
+        site_root: String,
+        /// The translations, each in <site_dir>/<language>/.
+        #[arg(value_name = "language", required = true)]
+        translations: Vec<String>,
+    },
+    /// Canonical and hreflang links on every page, sitemap.xml (and robots.txt at a host's root).
+    Alternates {
+        #[arg(value_name = "site_dir")]
+        site: PathBuf,
+        /// The public address of the site's root (the first language's book).
+        #[arg(long, value_name = "URL")]
+        url: String,
+        /// The first at the root of <site_dir> (and x-default), each other in <site_dir>/<language>/.
+        #[arg(value_name = "language", required = true)]
+        languages: Vec<String>,
     },
     /// Serves a directory on 127.0.0.1, rebuilding when watched paths change.
     Serve {
@@ -114,6 +137,16 @@ fn run(command: Command) -> Outcome {
         } => code_check(&reference, &translated),
         Command::Links { site } => links_check(&site),
         Command::SearchIndex { language, dir } => search_index(&language, &dir),
+        Command::ShareAssets {
+            site,
+            site_root,
+            translations,
+        } => share_assets(&site, &site_root, &translations),
+        Command::Alternates {
+            site,
+            url,
+            languages,
+        } => alternates(&site, &url, &languages),
         Command::Serve {
             dir,
             port,
@@ -204,7 +237,8 @@ fn code_check(english: &Path, translated: &Path) -> Outcome {
     let report = codecheck::check_dirs(english, translated)?;
     let translated = translated.display().to_string();
     let success = format!(
-        "{translated}: {} code blocks in {} files match the English listings",
+        "{translated}: {} code blocks in {} files match the English listings, \
+         line for line and within their width",
         report.blocks, report.files
     );
     finish(&report.problems, &translated, &success)
@@ -230,6 +264,32 @@ fn search_index(language: &str, dir: &Path) -> Outcome {
         report.file,
         report.docs,
         report.lookup
+    );
+    Ok(())
+}
+
+fn share_assets(site: &Path, site_root: &str, translations: &[String]) -> Outcome {
+    let report = site::share_assets(site, site_root, translations)?;
+    for (language, files, bytes) in &report.languages {
+        println!(
+            "{language}/: {files} files ({} KB) shared with the root, no longer copied",
+            bytes.div_ceil(1000)
+        );
+    }
+    println!("{} pages now load the shared copies", report.pages);
+    Ok(())
+}
+
+fn alternates(site: &Path, url: &str, languages: &[String]) -> Outcome {
+    let report = site::alternates(site, url, languages)?;
+    let robots = if report.robots {
+        ", robots.txt"
+    } else {
+        " (no robots.txt: crawlers read it only at the root of a host)"
+    };
+    println!(
+        "{} pages name their translations; sitemap.xml{robots}",
+        report.pages
     );
     Ok(())
 }
@@ -300,6 +360,9 @@ mod tests {
             &["links", "a", "b"],
             &["search-index", "build/de/html"],
             &["search-index", "--language", "de"],
+            &["share-assets", "site"],
+            &["alternates", "site", "en"],
+            &["alternates", "site", "--url", "https://x/"],
             &["serve"],
             &["serve", "d", "e"],
             &["serve", "d", "--port", "http"],
@@ -364,6 +427,12 @@ mod tests {
         assert!(error(links_check(missing)));
         assert!(error(search_index("de", missing)));
         assert!(error(search_index("xx", Path::new("."))));
+        assert!(error(share_assets(missing, "/", &["de".to_string()])));
+        assert!(error(alternates(
+            missing,
+            "https://x/",
+            &["en".to_string()]
+        )));
         assert!(error(run(Command::Serve {
             dir: missing.into(),
             port: Some(0),

@@ -116,6 +116,7 @@ pub fn content_type(path: &Path) -> &'static str {
         "woff2" => "font/woff2",
         "ttf" => "font/ttf",
         "txt" => "text/plain; charset=utf-8",
+        "xml" => "application/xml",
         _ => "application/octet-stream",
     }
 }
@@ -511,6 +512,7 @@ mod tests {
             "text/javascript; charset=utf-8"
         );
         assert_eq!(content_type(Path::new("x.map")), "application/json");
+        assert_eq!(content_type(Path::new("sitemap.xml")), "application/xml");
         assert_eq!(
             content_type(Path::new("README")),
             "application/octet-stream"
