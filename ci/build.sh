@@ -57,6 +57,13 @@ for lang in "${LANGUAGES[@]}"; do
     not_found=$(sed -n 's/^# //p' "build/404/$lang/404.md" | head -n 1)
     sed "s|<title>Page not found - |<title>$not_found - |" "build/404/$lang/404.html" >"build/$lang/html/404.html"
 
+    # mdBook's own interface (buttons, search, keyboard help) and the
+    # description, in the translation's language: ci/tools/src/interface.rs.
+    if [ "$lang" != en ]; then
+        "$BOOK_TOOLS" interface-apply --po "po/$lang.po" --description "$BOOK_DESCRIPTION" "build/$lang/html" ||
+            die "translating the interface of $lang failed"
+    fi
+
     if [ "$lang" = en ]; then
         cp -R "build/$lang/html/." build/site/
     else
