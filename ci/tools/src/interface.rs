@@ -74,7 +74,10 @@ const fn script(
 /// any English string of the interface left on a translated page, so a string
 /// a new mdBook adds shows up there.
 pub const MESSAGES: &[Message<'static>] = &[
-    page("Heading of the keyboard help (shown with the ? key)", "Keyboard shortcuts"),
+    page(
+        "Heading of the keyboard help (shown with the ? key)",
+        "Keyboard shortcuts",
+    ),
     page(
         "Keyboard help. Keep each <kbd>…</kbd> as it is.",
         "Press <kbd>←</kbd> or <kbd>→</kbd> to navigate between chapters",
@@ -91,7 +94,10 @@ pub const MESSAGES: &[Message<'static>] = &[
         "Keyboard help. Keep each <kbd>…</kbd> as it is.",
         "Press <kbd>Esc</kbd> to hide this help",
     ),
-    page("Label of the sidebar with the chapters", "Table of contents"),
+    page(
+        "Label of the sidebar with the chapters",
+        "Table of contents",
+    ),
     page(
         "Title and label of the button that shows and hides the sidebar",
         "Toggle Table of Contents",
@@ -138,8 +144,14 @@ pub const MESSAGES: &[Message<'static>] = &[
         "Label of the links to the previous and the next chapter",
         "Page navigation",
     ),
-    page("Title and label of the link to the previous chapter", "Previous chapter"),
-    page("Title and label of the link to the next chapter", "Next chapter"),
+    page(
+        "Title and label of the link to the previous chapter",
+        "Previous chapter",
+    ),
+    page(
+        "Title and label of the link to the next chapter",
+        "Next chapter",
+    ),
     Message {
         context: MDBOOK,
         comment: "Above the search results. Keep {count} and {term}: the number of results and what the reader typed.",
@@ -287,7 +299,9 @@ impl Catalogue {
             let entry = entries.iter().find(|e| {
                 e.msgctxt.as_deref() == Some(message.context) && e.msgid == message.msgid
             });
-            let english: Vec<&str> = std::iter::once(message.msgid).chain(message.plural).collect();
+            let english: Vec<&str> = std::iter::once(message.msgid)
+                .chain(message.plural)
+                .collect();
             let translated = match entry {
                 Some(e) if e.is_translated() && !e.fuzzy => e.msgstr.clone(),
                 _ => {
@@ -344,74 +358,72 @@ impl Catalogue {
         let whole = "#mdbook-help-popup h2, #mdbook-help-popup p, #mdbook-theme-list button";
         let inner: Rc<RefCell<Option<String>>> = Rc::default();
         let handlers = vec![
-                element!("[title], [aria-label], [placeholder]", |el| {
-                    for name in ["title", "aria-label", "placeholder"] {
-                        if let Some(translated) = el.get_attribute(name).and_then(|v| lookup(&v)) {
-                            el.set_attribute(name, &translated)?;
-                        }
-                    }
-                    Ok(())
-                }),
-                element!("meta[name=description]", |el| {
-                    if let Some(translated) = el.get_attribute("content").and_then(|v| lookup(&v)) {
-                        el.set_attribute("content", &translated)?;
-                    }
-                    Ok(())
-                }),
-                element!("head", |el| {
-                    let script = format!(
-                        "<script type=\"application/json\" id=\"book-interface\">{}</script>\n",
-                        self.script_json
-                    );
-                    el.append(&script, ContentType::Html);
-                    Ok(())
-                }),
-                element!(whole, |el| {
-                    *inner.borrow_mut() = Some(String::new());
-                    let inner = inner.clone();
-                    let lookup = lookup.clone();
-                    el.on_end_tag(end_tag!(move |end| {
-                        let content = inner.borrow_mut().take().unwrap_or_default();
-                        let message = content.trim();
-                        let out = match lookup(message) {
-                            Some(translated) => content.replacen(message, &translated, 1),
-                            None => content.clone(),
-                        };
-                        end.before(&out, ContentType::Html);
-                        Ok(())
-                    }))
-                }),
-                element!("#mdbook-help-popup p *", |el| {
-                    let mut collecting = inner.borrow_mut();
-                    let Some(buffer) = collecting.as_mut() else {
-                        return Ok(());
+            element!("[title], [aria-label], [placeholder]", |el| {
+                for name in ["title", "aria-label", "placeholder"] {
+                    translate_attribute(el, name, &lookup)?;
+                }
+                Ok(())
+            }),
+            element!("meta[name=description]", |el| {
+                translate_attribute(el, "content", &lookup)
+            }),
+            element!("head", |el| {
+                let script = format!(
+                    "<script type=\"application/json\" id=\"book-interface\">{}</script>\n",
+                    self.script_json
+                );
+                el.append(&script, ContentType::Html);
+                Ok(())
+            }),
+            element!(whole, |el| {
+                *inner.borrow_mut() = Some(String::new());
+                let inner = inner.clone();
+                let lookup = lookup.clone();
+                el.on_end_tag(end_tag!(move |end| {
+                    let content = inner.borrow_mut().take().unwrap_or_default();
+                    let message = content.trim();
+                    let out = match lookup(message) {
+                        Some(translated) => content.replacen(message, &translated, 1),
+                        None => content.clone(),
                     };
-                    let name = el.tag_name();
-                    buffer.push('<');
-                    buffer.push_str(&name);
-                    for attribute in el.attributes() {
-                        let value = attribute.value().replace('&', "&amp;").replace('"', "&quot;");
-                        buffer.push_str(&format!(" {}=\"{value}\"", attribute.name()));
-                    }
-                    buffer.push('>');
-                    drop(collecting);
-                    let inner = inner.clone();
-                    el.on_end_tag(end_tag!(move |_| {
-                        if let Some(buffer) = inner.borrow_mut().as_mut() {
-                            buffer.push_str(&format!("</{name}>"));
-                        }
-                        Ok(())
-                    }))?;
-                    el.remove_and_keep_content();
+                    end.before(&out, ContentType::Html);
                     Ok(())
-                }),
-                text!(whole, |chunk| {
+                }))
+            }),
+            element!("#mdbook-help-popup p *", |el| {
+                let mut collecting = inner.borrow_mut();
+                let Some(buffer) = collecting.as_mut() else {
+                    return Ok(());
+                };
+                let name = el.tag_name();
+                buffer.push('<');
+                buffer.push_str(&name);
+                for attribute in el.attributes() {
+                    let value = attribute
+                        .value()
+                        .replace('&', "&amp;")
+                        .replace('"', "&quot;");
+                    buffer.push_str(&format!(" {}=\"{value}\"", attribute.name()));
+                }
+                buffer.push('>');
+                drop(collecting);
+                let inner = inner.clone();
+                el.on_end_tag(end_tag!(move |_| {
                     if let Some(buffer) = inner.borrow_mut().as_mut() {
-                        buffer.push_str(chunk.as_str());
-                        chunk.remove();
+                        buffer.push_str(&format!("</{name}>"));
                     }
                     Ok(())
-                }),
+                }))?;
+                el.remove_and_keep_content();
+                Ok(())
+            }),
+            text!(whole, |chunk| {
+                if let Some(buffer) = inner.borrow_mut().as_mut() {
+                    buffer.push_str(chunk.as_str());
+                    chunk.remove();
+                }
+                Ok(())
+            }),
         ];
         let mut settings = RewriteStrSettings::new();
         for handler in handlers {
@@ -419,6 +431,28 @@ impl Catalogue {
         }
         rewrite_str(html, settings).map_err(|e| e.to_string())
     }
+}
+
+/// Translates one attribute of an element, if its value is a string of the interface.
+fn translate_attribute(
+    el: &mut lol_html::html_content::Element<'_, '_>,
+    name: &str,
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> lol_html::HandlerResult {
+    // lol_html gives and takes attribute values as they are written in the
+    // HTML: character references are decoded (by html5gum) before the lookup,
+    // and `&` is escaped in the translation (lol_html escapes `"`).
+    let Some(raw) = el.get_attribute(name) else {
+        return Ok(());
+    };
+    let value = crate::links::tags(&format!("<a v=\"{raw}\">"))
+        .pop()
+        .and_then(|tag| tag.attrs.into_iter().next())
+        .map_or(raw, |(_, value)| value);
+    if let Some(translated) = lookup(&value) {
+        el.set_attribute(name, &translated.replace('&', "&amp;"))?;
+    }
+    Ok(())
 }
 
 /// Rewrites every HTML page under `dir` with the translations in `catalogue`.
@@ -436,4 +470,143 @@ pub fn apply(dir: &Path, catalogue: &Catalogue) -> Result<usize, String> {
         pages += 1;
     }
     Ok(pages)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::po;
+
+    const DESCRIPTION_TEXT: &str = "A \"book\" <about> servers.";
+
+    /// A po file with the interface translated as `translate` says (None: left empty).
+    fn po_file(translate: impl Fn(&str) -> Option<String>) -> Vec<Entry> {
+        let mut entries = po::parse(&pot(DESCRIPTION_TEXT)).unwrap();
+        for entry in &mut entries {
+            if let Some(t) = translate(&entry.msgid) {
+                for (i, form) in entry.msgstr.iter_mut().enumerate() {
+                    *form = format!("{t}{}", if i > 0 { " (n)" } else { "" });
+                }
+            }
+        }
+        entries
+    }
+
+    fn german() -> Catalogue {
+        let entries = po_file(|msgid| {
+            Some(match msgid {
+                "Press <kbd>?</kbd> to show this help" => {
+                    "Drücke <kbd>?</kbd> für die Hilfe".into()
+                }
+                "Coal" => "Kohle".into(),
+                "Next chapter" => "Nächstes Kapitel".into(),
+                "Search (`/`)" => "Suchen (`/`)".into(),
+                "Search this book ..." => "Suchen …".into(),
+                "Copied!" => "Kopiert!".into(),
+                m if m == DESCRIPTION_TEXT => "Ein \"Buch\" <über> & Server.".into(),
+                _ => return None,
+            })
+        });
+        Catalogue::new(&entries, 2, DESCRIPTION_TEXT)
+    }
+
+    #[test]
+    fn the_catalogue_is_a_valid_pot_with_every_message() {
+        let entries = po::parse(&pot(DESCRIPTION_TEXT)).unwrap();
+        assert_eq!(entries.len(), MESSAGES.len() + 1);
+        for (entry, message) in entries.iter().zip(all_messages(DESCRIPTION_TEXT)) {
+            assert_eq!(entry.msgctxt.as_deref(), Some(message.context));
+            assert_eq!(entry.msgid, message.msgid);
+            assert_eq!(entry.msgid_plural.as_deref(), message.plural);
+            assert!(!entry.is_translated());
+        }
+        assert_eq!(entries.last().unwrap().msgid, DESCRIPTION_TEXT);
+        // Each string once: the rewriting looks them up by their English text.
+        let mut msgids: Vec<_> = MESSAGES.iter().map(|m| m.msgid).collect();
+        msgids.sort();
+        msgids.dedup();
+        assert_eq!(msgids.len(), MESSAGES.len());
+    }
+
+    #[test]
+    fn rewrites_attributes_texts_keys_and_the_description() {
+        let html = concat!(
+            "<html><head><meta name=\"description\" content=\"A &quot;book&quot; &lt;about&gt; servers.\"></head><body>",
+            "<div id=\"mdbook-help-popup\"><h2>Keyboard shortcuts</h2>",
+            "<p>Press <kbd>?</kbd> to show this help</p></div>",
+            "<ul id=\"mdbook-theme-list\"><li><button id=\"mdbook-theme-coal\">Coal</button></li></ul>",
+            "<button title=\"Search (`/`)\" aria-label=\"Toggle Searchbar\"></button>",
+            "<input placeholder=\"Search this book ...\">",
+            "<a title=\"Next chapter\" aria-label=\"Next chapter\" href=\"ch02.html\">→</a>",
+            "<main><p>Coal and Next chapter, as the book says them.</p></main>",
+            "</body></html>",
+        );
+        let catalogue = german();
+        let out = catalogue.rewrite(html).unwrap();
+        for expected in [
+            "<meta name=\"description\" content=\"Ein &quot;Buch&quot; <über> &amp; Server.\">",
+            "<p>Drücke <kbd>?</kbd> für die Hilfe</p>",
+            "<button id=\"mdbook-theme-coal\">Kohle</button>",
+            "<button title=\"Suchen (`/`)\" aria-label=\"Toggle Searchbar\"></button>",
+            "<input placeholder=\"Suchen …\">",
+            "<a title=\"Nächstes Kapitel\" aria-label=\"Nächstes Kapitel\" href=\"ch02.html\">→</a>",
+            // Untranslated: stays English. The book's own text is not the interface.
+            "<h2>Keyboard shortcuts</h2>",
+            "<main><p>Coal and Next chapter, as the book says them.</p></main>",
+        ] {
+            assert!(out.contains(expected), "no {expected} in {out}");
+        }
+        // The strings of the scripts, for theme/interface.js; no "<" inside <script>.
+        let script = out
+            .split("<script type=\"application/json\" id=\"book-interface\">")
+            .nth(1)
+            .unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(script.split("</script>").next().unwrap()).unwrap();
+        assert_eq!(json["plurals"], 2);
+        let copied = json["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["en"][0] == "Copied!")
+            .unwrap();
+        assert_eq!(copied["tr"][0], "Kopiert!");
+        assert!(!script.split("</script>").next().unwrap().contains('<'));
+
+        assert!(
+            catalogue
+                .missing
+                .iter()
+                .any(|m| m.contains("Keyboard shortcuts"))
+        );
+        assert!(!catalogue.missing.iter().any(|m| m.contains("Coal")));
+        let unmatched = catalogue.unmatched();
+        assert!(unmatched.contains(&"Previous chapter"), "{unmatched:?}");
+        assert!(!unmatched.contains(&"Next chapter"));
+        assert!(!unmatched.contains(&"Keyboard shortcuts"));
+    }
+
+    #[test]
+    fn fuzzy_translations_are_not_used() {
+        let mut entries = po_file(|m| (m == "Coal").then(|| "Kohle".to_string()));
+        entries.iter_mut().for_each(|e| e.fuzzy = true);
+        let catalogue = Catalogue::new(&entries, 2, DESCRIPTION_TEXT);
+        let out = catalogue
+            .rewrite("<ul id=\"mdbook-theme-list\"><button>Coal</button></ul>")
+            .unwrap();
+        assert!(out.contains("<button>Coal</button>"), "{out}");
+    }
+
+    #[test]
+    fn reads_the_number_of_plural_forms() {
+        assert_eq!(
+            plural_forms("\"Plural-Forms: nplurals=2; plural=(n > 1);\\n\""),
+            2
+        );
+        assert_eq!(
+            plural_forms("\"Plural-Forms: nplurals=3; plural=x;\\n\""),
+            3
+        );
+        assert_eq!(plural_forms("msgid \"\""), 1);
+    }
 }

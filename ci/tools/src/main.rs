@@ -217,7 +217,8 @@ fn interface_apply(po: &Path, description: &str, dir: &Path) -> Outcome {
     let name = po.display();
     let text = read_text(po)?;
     let entries = po::parse(&text).map_err(|e| format!("{name}:{e}"))?;
-    let catalogue = interface::Catalogue::new(&entries, interface::plural_forms(&text), description);
+    let catalogue =
+        interface::Catalogue::new(&entries, interface::plural_forms(&text), description);
     let pages = interface::apply(dir, &catalogue)?;
     for missing in &catalogue.missing {
         eprintln!("warning: {name}: not translated, shown in English: {missing}");
@@ -232,7 +233,10 @@ fn interface_apply(po: &Path, description: &str, dir: &Path) -> Outcome {
     if !unmatched.is_empty() {
         return Err(Failure::Problems);
     }
-    println!("{}: the interface of {pages} pages translated", dir.display());
+    println!(
+        "{}: the interface of {pages} pages translated",
+        dir.display()
+    );
     Ok(())
 }
 
