@@ -268,6 +268,33 @@ pub fn pot(description_text: &str) -> String {
     out
 }
 
+/// A JSON array of strings. (By hand: the only JSON we write; serde_json
+/// would add serde and its derive macro to the cold build.) Inside <script>,
+/// neither "</script>" nor "<!--" may appear: `<` is written as `\u003c`.
+fn json_strings(strings: &[&str]) -> String {
+    let mut out = String::from("[");
+    for (i, s) in strings.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('"');
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '<' => out.push_str("\\u003c"),
+                c if u32::from(c) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
+                    out.push_str(&format!("\\u{:04x}", u32::from(c)));
+                }
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+    }
+    out.push(']');
+    out
+}
+
 /// `nplurals` of a po file's `Plural-Forms` header (1 if it has none).
 pub fn plural_forms(po_text: &str) -> usize {
     po_text
@@ -314,16 +341,22 @@ impl Catalogue {
                     page.insert(message.msgid.to_string(), translated[0].clone());
                 }
                 Place::Script => {
-                    script.push(serde_json::json!({ "en": english, "tr": translated }));
+                    let translated: Vec<&str> = translated.iter().map(String::as_str).collect();
+                    script.push(format!(
+                        "{{\"en\":{},\"tr\":{}}}",
+                        json_strings(&english),
+                        json_strings(&translated)
+                    ));
                 }
             }
         }
-        let json = serde_json::json!({ "plurals": plural_forms, "messages": script });
         Catalogue {
             page: Rc::new(page),
             matched: Rc::default(),
-            // Inside <script>, neither "</script>" nor "<!--" may appear.
-            script_json: json.to_string().replace('<', "\\u003c"),
+            script_json: format!(
+                "{{\"plurals\":{plural_forms},\"messages\":[{}]}}",
+                script.join(",")
+            ),
             missing,
         }
     }
@@ -561,17 +594,13 @@ mod tests {
             .split("<script type=\"application/json\" id=\"book-interface\">")
             .nth(1)
             .unwrap();
-        let json: serde_json::Value =
-            serde_json::from_str(script.split("</script>").next().unwrap()).unwrap();
-        assert_eq!(json["plurals"], 2);
-        let copied = json["messages"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|m| m["en"][0] == "Copied!")
-            .unwrap();
-        assert_eq!(copied["tr"][0], "Kopiert!");
-        assert!(!script.split("</script>").next().unwrap().contains('<'));
+        let json = script.split("</script>").next().unwrap();
+        assert!(json.starts_with(
+            "{\"plurals\":2,\"messages\":[{\"en\":[\"{count} search result for '{term}':\","
+        ));
+        assert!(json.contains("{\"en\":[\"Copied!\"],\"tr\":[\"Kopiert!\"]}"));
+        assert!(json.ends_with("]}"));
+        assert!(!json.contains('<'));
 
         assert!(
             catalogue
@@ -595,6 +624,15 @@ mod tests {
             .rewrite("<ul id=\"mdbook-theme-list\"><button>Coal</button></ul>")
             .unwrap();
         assert!(out.contains("<button>Coal</button>"), "{out}");
+    }
+
+    #[test]
+    fn writes_json_strings() {
+        assert_eq!(json_strings(&[]), "[]");
+        assert_eq!(
+            json_strings(&["a\"b\\c", "</script><!--\n\u{1}\u{2028}é"]),
+            r#"["a\"b\\c","\u003c/script>\u003c!--\u000a\u0001\u2028é"]"#
+        );
     }
 
     #[test]
