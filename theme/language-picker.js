@@ -78,7 +78,12 @@
     async function addressIn(code) {
         const url = new URL(urlFor(code));
         url.search = window.location.search;
-        const hash = decodeURIComponent(window.location.hash.slice(1));
+        let hash = window.location.hash.slice(1);
+        try {
+            hash = decodeURIComponent(hash);
+        } catch {
+            // not percent-encoded UTF-8: taken as it is
+        }
         if (hash === "" || page === "" || code === current) {
             url.hash = code === current ? window.location.hash : "";
             return url.href;
@@ -100,10 +105,11 @@
     }
     const t = window.bookInterface ? window.bookInterface.t : (english) => english;
 
-    // A disclosure: a button that shows and hides a list of links. Arrow keys,
-    // Home and End move between the links, Space follows one like Enter,
-    // Escape closes the list and returns to the button, and so does leaving
-    // it with Tab (or a click elsewhere).
+    // A disclosure: a button that shows and hides a list of links. Opening it
+    // focuses the current language; arrow keys, Home and End move between
+    // the links (and never reach mdBook's chapter navigation), Space follows
+    // one like Enter, Escape closes the list and returns to the button, and
+    // leaving the picker (Tab, a click elsewhere) closes it.
     const wrapper = document.createElement("div");
     wrapper.className = "language-picker";
 
