@@ -64,6 +64,13 @@ for lang in "${LANGUAGES[@]}"; do
     not_found=$(sed -n 's/^# //p' "build/404/$lang/404.md" | head -n 1)
     sed "s|<title>Page not found - |<title>$not_found - |" "build/404/$lang/404.html" >"build/$lang/html/404.html"
 
+    # mdBook's own interface (buttons, search, keyboard help) and the
+    # description, in the translation's language: ci/tools/src/interface.rs.
+    if [ "$lang" != en ]; then
+        "$BOOK_TOOLS" interface-apply --po "po/$lang.po" --description "$BOOK_DESCRIPTION" "build/$lang/html" ||
+            die "translating the interface of $lang failed"
+    fi
+
     # mdBook indexes every language with English rules; rebuild the index
     # with this language's (and name it and its users anew).
     "$BOOK_TOOLS" search-index --language "$lang" "build/$lang/html" >"build/search-$lang.log" ||

@@ -25,6 +25,8 @@ I18N_HELPERS_VERSION=0.4.0
 
 # The English title, as in book.toml; translated titles come from the po files.
 BOOK_TITLE=$(sed -n 's/^title = "\(.*\)"$/\1/p' book.toml | head -n 1)
+# Its description (the pages' <meta name="description">), translated like mdBook's interface.
+BOOK_DESCRIPTION=$(sed -n 's/^description = "\(.*\)"$/\1/p' book.toml | head -n 1)
 
 BOOK_TOOLS="$ROOT/ci/tools/target/debug/book-tools"
 
@@ -96,8 +98,10 @@ ensure_book_toolchain() {
     ensure_gettext
 }
 
-# extract_pot DIR: writes DIR/messages.pot, every message of the English book
-# and of its "page not found".
+# extract_pot DIR: writes DIR/messages.pot, every message of the English book,
+# of its "page not found", and of the interface around them (mdBook's buttons,
+# search and keyboard help, the language picker, the description: the list in
+# ci/tools/src/interface.rs). Needs book-tools (ensure_book_tools).
 extract_pot() {
     local dir=$1
     mkdir -p "$dir/main" "$dir/page-404"
@@ -112,5 +116,7 @@ extract_pot() {
             return 1
         fi
     done
-    msgcat --use-first "$dir/main/messages.pot" "$dir/page-404/messages.pot" -o "$dir/messages.pot"
+    "$BOOK_TOOLS" interface-pot --description "$BOOK_DESCRIPTION" "$dir/interface.pot"
+    msgcat --use-first "$dir/main/messages.pot" "$dir/page-404/messages.pot" "$dir/interface.pot" \
+        -o "$dir/messages.pot"
 }

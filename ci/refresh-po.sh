@@ -5,6 +5,7 @@
 # ones as fuzzy; `ci/test.sh` lists both until they are translated.
 source "$(dirname "$0")/lib.sh"
 ensure_book_toolchain
+ensure_book_tools
 
 step "Extracting the English messages into po/messages.pot"
 extract_pot "$ROOT/build/pot"

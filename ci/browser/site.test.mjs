@@ -41,9 +41,10 @@ function page(url) {
 }
 
 async function switchTo(p, name) {
+    const from = p.url();
     await p.click("#language-toggle");
     await p.click(`#language-list a:text-is("${name}")`);
-    await p.waitForLoadState("load");
+    await p.waitForURL((url) => url.href !== from);
 }
 
 test("the picker opens the same page in German, then in Brazilian Portuguese", async () => {

@@ -1,6 +1,7 @@
 //! `book-tools`: checks and a preview server for the book and its translations.
 
 mod codecheck;
+mod interface;
 mod links;
 mod po;
 mod rustlex;
@@ -37,6 +38,25 @@ enum Command {
         /// The message; any text, even one that starts with `-`.
         #[arg(allow_hyphen_values = true)]
         msgid: String,
+    },
+    /// Writes the catalogue of mdBook's interface strings and the language picker's.
+    InterfacePot {
+        /// The book's description (book.toml `description`), also translated.
+        #[arg(long, allow_hyphen_values = true)]
+        description: String,
+        #[arg(value_name = "interface.pot")]
+        out: PathBuf,
+    },
+    /// Translates mdBook's interface in the HTML of a translation, from its po file.
+    InterfaceApply {
+        #[arg(long, value_name = "file.po")]
+        po: PathBuf,
+        /// The book's description (book.toml `description`), also translated.
+        #[arg(long, allow_hyphen_values = true)]
+        description: String,
+        /// The translation's HTML (build/<language>/html).
+        #[arg(value_name = "html_dir")]
+        dir: PathBuf,
     },
     /// Code blocks of a translation match the English ones, but for comments and messages.
     CodeCheck {
@@ -131,6 +151,15 @@ fn run(command: Command) -> Outcome {
     match command {
         Command::PoCheck { pot, po } => po_check(&pot, &po),
         Command::PoMsgstr { po, msgid } => po_msgstr(&po, &msgid),
+        Command::InterfacePot { description, out } => {
+            let pot = interface::pot(&description);
+            Ok(std::fs::write(&out, pot).map_err(|e| io_error(&out, &e))?)
+        }
+        Command::InterfaceApply {
+            po,
+            description,
+            dir,
+        } => interface_apply(&po, &description, &dir),
         Command::CodeCheck {
             reference,
             translated,
@@ -225,6 +254,33 @@ fn po_msgstr(file: &Path, msgid: &str) -> Outcome {
     let entries = po::parse(&read_text(file)?).map_err(|e| format!("{name}:{e}"))?;
     let msgstr = po::lookup(&entries, msgid).map_err(|e| format!("{name}: {e}"))?;
     println!("{msgstr}");
+    Ok(())
+}
+
+fn interface_apply(po: &Path, description: &str, dir: &Path) -> Outcome {
+    let name = po.display();
+    let text = read_text(po)?;
+    let entries = po::parse(&text).map_err(|e| format!("{name}:{e}"))?;
+    let catalogue =
+        interface::Catalogue::new(&entries, interface::plural_forms(&text), description);
+    let pages = interface::apply(dir, &catalogue)?;
+    for missing in &catalogue.missing {
+        eprintln!("warning: {name}: not translated, shown in English: {missing}");
+    }
+    let unmatched = catalogue.unmatched();
+    for english in &unmatched {
+        eprintln!(
+            "error: {}: no page shows \"{english}\": did mdBook change its interface? (ci/tools/src/interface.rs)",
+            dir.display()
+        );
+    }
+    if !unmatched.is_empty() {
+        return Err(Failure::Problems);
+    }
+    println!(
+        "{}: the interface of {pages} pages translated",
+        dir.display()
+    );
     Ok(())
 }
 

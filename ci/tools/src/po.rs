@@ -334,6 +334,41 @@ pub fn protected_text_problems(msgid: &str, msgstr: &str) -> Vec<String> {
     problems
 }
 
+/// `{placeholders}` and `<kbd>keys</kbd>` of a message, in order.
+fn placeholders_and_keys(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(['{', '<']) {
+        let (open, close) = if rest[start..].starts_with('{') {
+            ("{", "}")
+        } else if rest[start..].starts_with("<kbd>") {
+            ("<kbd>", "</kbd>")
+        } else {
+            rest = &rest[start + 1..];
+            continue;
+        };
+        let Some(end) = rest[start + open.len()..].find(close) else {
+            break;
+        };
+        let end = start + open.len() + end + close.len();
+        found.push(rest[start..end].to_string());
+        rest = &rest[end..];
+    }
+    found
+}
+
+/// Problems of a translated interface message (one with a msgctxt, see
+/// ci/tools/src/interface.rs): its placeholders and keys must all stay.
+pub fn interface_problems(msgid: &str, msgstr: &str) -> Vec<String> {
+    unbalanced(
+        &placeholders_and_keys(msgid),
+        &placeholders_and_keys(msgstr),
+    )
+    .into_iter()
+    .map(|kept| format!("{kept} must stay exactly as it is"))
+    .collect()
+}
+
 /// Result of checking one PO file against the POT.
 pub struct PoReport {
     pub problems: Vec<String>,
@@ -361,7 +396,11 @@ pub fn check(po_name: &str, pot: &[Entry], po: &[Entry]) -> PoReport {
             problems.push(format!("{at}: untranslated: \"{quoted}\""));
         } else {
             for msgstr in &entry.msgstr {
-                for p in protected_text_problems(&entry.msgid, msgstr) {
+                let mut found = protected_text_problems(&entry.msgid, msgstr);
+                if entry.msgctxt.is_some() {
+                    found.extend(interface_problems(&entry.msgid, msgstr));
+                }
+                for p in found {
                     problems.push(format!("{at}: {p}"));
                 }
             }
@@ -662,6 +701,25 @@ msgstr "\"127.0.0.1:8080\""
         assert_eq!(
             check("po/pt-BR.po", &pot, &de).problems,
             vec!["po/pt-BR.po:4: inline code `x` must stay exactly as it is"]
+        );
+    }
+
+    #[test]
+    fn interface_placeholders_and_keys_must_stay() {
+        let pot = parse_ok(&po(
+            "msgctxt \"ui\"\nmsgid \"Press <kbd>?</kbd> for {what}\"\nmsgstr \"\"\n\nmsgid \"{x}\"\nmsgstr \"\"\n",
+        ));
+        let good = po(
+            "msgctxt \"ui\"\nmsgid \"Press <kbd>?</kbd> for {what}\"\nmsgstr \"{what}: <kbd>?</kbd>\"\n\nmsgid \"{x}\"\nmsgstr \"y\"\n",
+        );
+        assert!(check("de.po", &pot, &parse_ok(&good)).problems.is_empty());
+        let bad = good.replace("{what}: <kbd>?</kbd>", "{was}: <kbd>F1</kbd>");
+        assert_eq!(
+            check("de.po", &pot, &parse_ok(&bad)).problems,
+            vec![
+                "de.po:5: <kbd>?</kbd> must stay exactly as it is",
+                "de.po:5: {what} must stay exactly as it is",
+            ]
         );
     }
 
