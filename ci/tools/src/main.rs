@@ -1,5 +1,6 @@
 //! `book-tools`: checks and a preview server for the book and its translations.
 
+mod a11y;
 mod codecheck;
 mod links;
 mod po;
@@ -47,6 +48,15 @@ enum Command {
     Links {
         #[arg(value_name = "site_dir")]
         site: PathBuf,
+    },
+    /// Fixes what axe-core finds wrong in the markup of mdBook's pages, in place.
+    A11yMarkup {
+        /// One language's built book (build/<language>/html).
+        #[arg(value_name = "book_dir")]
+        book: PathBuf,
+        /// The book's title in that language, for the pages that have none.
+        #[arg(long)]
+        title: String,
     },
     /// Serves a directory on 127.0.0.1, rebuilding when watched paths change.
     Serve {
@@ -103,6 +113,7 @@ fn run(command: Command) -> Outcome {
             translated,
         } => code_check(&reference, &translated),
         Command::Links { site } => links_check(&site),
+        Command::A11yMarkup { book, title } => a11y_markup(&book, &title),
         Command::Serve {
             dir,
             port,
@@ -209,6 +220,17 @@ fn links_check(site: &Path) -> Outcome {
     finish(&report.problems, &site, &success)
 }
 
+fn a11y_markup(book: &Path, title: &str) -> Outcome {
+    let report = a11y::fix_site(book, title)?;
+    println!(
+        "{}: fixed the markup of {} of {} pages",
+        book.display(),
+        report.changed,
+        report.pages
+    );
+    Ok(())
+}
+
 /// An I/O error in words, without the "(os error 2)".
 pub(crate) fn io_error(path: &Path, error: &std::io::Error) -> String {
     let what = match error.kind() {
@@ -273,6 +295,8 @@ mod tests {
             &["code-check", "a"],
             &["links", "--x"],
             &["links", "a", "b"],
+            &["a11y-markup", "build/de/html"],
+            &["a11y-markup", "--title", "T"],
             &["serve"],
             &["serve", "d", "e"],
             &["serve", "d", "--port", "http"],
@@ -335,6 +359,7 @@ mod tests {
         assert!(error(po_msgstr(missing, "x")));
         assert!(error(code_check(missing, missing)));
         assert!(error(links_check(missing)));
+        assert!(error(a11y_markup(missing, "T")));
         assert!(error(run(Command::Serve {
             dir: missing.into(),
             port: Some(0),
