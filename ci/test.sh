@@ -101,7 +101,7 @@ check "site: every internal link and anchor resolves" "$BOOK_TOOLS" links build/
 browser_tests() {
     (ensure_browser_tools && cd ci/browser && node --test)
 }
-check "site: picker, search and 404 pages in a real browser (Chromium)" browser_tests
+check "site: picker, search, 404 pages and accessibility (axe-core) in a real browser (Chromium)" browser_tests
 
 step "Summary"
 for name in "${passed[@]}"; do say "ok      $name"; done

@@ -28,12 +28,14 @@
         const announce = () => {
             status.textContent = results.classList.contains("hidden") ? "" : header.textContent;
         };
-        new MutationObserver(announce).observe(header, {
+        // The header's text, and the box hidden or shown.
+        new MutationObserver(announce).observe(results, {
+            subtree: true,
             childList: true,
             characterData: true,
-            subtree: true,
+            attributes: true,
+            attributeFilter: ["class"],
         });
-        new MutationObserver(announce).observe(results, { attributes: true, attributeFilter: ["class"] });
     }
 
     // A code block or table that scrolls sideways (on a phone, in a narrow
