@@ -63,6 +63,8 @@ for lang in "${LANGUAGES[@]}"; do
     # Its <title> says "Page not found" in English whatever the language.
     not_found=$(sed -n 's/^# //p' "build/404/$lang/404.md" | head -n 1)
     sed "s|<title>Page not found - |<title>$not_found - |" "build/404/$lang/404.html" >"build/$lang/html/404.html"
+    # What axe-core finds wrong in the markup of mdBook's templates (see ci/tools/src/a11y.rs).
+    "$BOOK_TOOLS" a11y-markup "build/$lang/html" --title "$title" >/dev/null
 
     # mdBook's own interface (buttons, search, keyboard help) and the
     # description, in the translation's language: ci/tools/src/interface.rs.

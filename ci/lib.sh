@@ -73,12 +73,12 @@ ensure_gettext() {
 }
 
 # ensure_browser_tools: Node.js and npm, Chromium, and the pinned
-# playwright-core of ci/browser/package-lock.json, for the browser tests.
+# playwright-core and axe-core of ci/browser/package-lock.json, for the browser tests.
 ensure_browser_tools() {
     command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
     [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || apt_install chromium
-    if [ ! -d ci/browser/node_modules/playwright-core ]; then
-        step "Installing playwright-core (npm ci in ci/browser)"
+    if [ ! -d ci/browser/node_modules/playwright-core ] || [ ! -d ci/browser/node_modules/axe-core ]; then
+        step "Installing playwright-core and axe-core (npm ci in ci/browser)"
         (cd ci/browser && npm ci --silent --no-audit --no-fund) || die "npm ci failed in ci/browser"
     fi
 }

@@ -1,5 +1,6 @@
 //! `book-tools`: checks and a preview server for the book and its translations.
 
+mod a11y;
 mod codecheck;
 mod interface;
 mod links;
@@ -101,6 +102,15 @@ enum Command {
         #[arg(value_name = "language", required = true)]
         languages: Vec<String>,
     },
+    /// Fixes what axe-core finds wrong in the markup of mdBook's pages, in place.
+    A11yMarkup {
+        /// One language's built book (build/<language>/html).
+        #[arg(value_name = "book_dir")]
+        book: PathBuf,
+        /// The book's title in that language, for the pages that have none.
+        #[arg(long)]
+        title: String,
+    },
     /// Serves a directory on 127.0.0.1, rebuilding when watched paths change.
     Serve {
         /// The built site (build/site).
@@ -176,6 +186,7 @@ fn run(command: Command) -> Outcome {
             url,
             languages,
         } => alternates(&site, &url, &languages),
+        Command::A11yMarkup { book, title } => a11y_markup(&book, &title),
         Command::Serve {
             dir,
             port,
@@ -350,6 +361,17 @@ fn alternates(site: &Path, url: &str, languages: &[String]) -> Outcome {
     Ok(())
 }
 
+fn a11y_markup(book: &Path, title: &str) -> Outcome {
+    let report = a11y::fix_site(book, title)?;
+    println!(
+        "{}: fixed the markup of {} of {} pages",
+        book.display(),
+        report.changed,
+        report.pages
+    );
+    Ok(())
+}
+
 /// An I/O error in words, without the "(os error 2)".
 pub(crate) fn io_error(path: &Path, error: &std::io::Error) -> String {
     let what = match error.kind() {
@@ -419,6 +441,8 @@ mod tests {
             &["share-assets", "site"],
             &["alternates", "site", "en"],
             &["alternates", "site", "--url", "https://x/"],
+            &["a11y-markup", "build/de/html"],
+            &["a11y-markup", "--title", "T"],
             &["serve"],
             &["serve", "d", "e"],
             &["serve", "d", "--port", "http"],
@@ -489,6 +513,7 @@ mod tests {
             "https://x/",
             &["en".to_string()]
         )));
+        assert!(error(a11y_markup(missing, "T")));
         assert!(error(run(Command::Serve {
             dir: missing.into(),
             port: Some(0),

@@ -1,0 +1,286 @@
+// Accessibility of the built site, in headless Chromium: axe-core (the WCAG
+// 2.1 A and AA rules) finds nothing on any page of any language, in the
+// light and the dark themes, on a desktop and on a phone; and what the fixes
+// of theme/a11y.js and ci/tools/src/a11y.rs do for keyboards and screen
+// readers works.
+//
+// Run by ci/test.sh after ci/build.sh; by hand: `npm test` in ci/browser.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { SITE, serveSite } from "./harness.mjs";
+
+const site = serveSite();
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+const DESKTOP = { name: "desktop", viewport: { width: 1280, height: 800 } };
+const PHONE = { name: "phone", viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true };
+const DARK_THEMES = ["navy", "coal", "rust", "ayu"];
+
+// Every page of the site, as an address: /index.html, /de/ch01-listen.html, ...
+const ALL_PAGES = readdirSync(SITE, { recursive: true })
+    .filter((file) => file.endsWith(".html"))
+    .map((file) => "/" + file.split(path.sep).join("/"))
+    .sort();
+// While working on one page, `A11Y_PAGES=/de/ch10-pool.html,/404.html npm test`.
+const PAGES = process.env.A11Y_PAGES ? process.env.A11Y_PAGES.split(",") : ALL_PAGES;
+
+// A browser tab of its own size and theme; the theme is mdBook's choice
+// from the theme menu, which mdBook keeps in localStorage.
+async function tab(device, theme) {
+    const { name, ...options } = device;
+    const context = await site.browser.newContext(options);
+    await context.addInitScript((theme) => localStorage.setItem("mdbook-theme", theme), theme);
+    const p = await context.newPage();
+    p.errors = [];
+    p.on("pageerror", (error) => p.errors.push(`${p.url()}: ${error.message}`));
+    return p;
+}
+
+// What axe-core finds on the page as it is now, one line per element: with
+// `rules`, only those; else every WCAG 2.1 A and AA rule, and also every ARIA
+// reference to an id that no element has (axe does not check that
+// aria-describedby and aria-controls point somewhere).
+async function problems(p, where, rules) {
+    if (!(await p.evaluate(() => "axe" in window))) {
+        await p.addScriptTag({ content: AXE });
+    }
+    const lines = await p.evaluate(
+        async ({ tags, rules }) => {
+            const only = rules ? { type: "rule", values: rules } : { type: "tag", values: tags };
+            // Colour rules need no style sheets fetched again (preload).
+            const result = await window.axe.run(document, { runOnly: only, resultTypes: ["violations"], preload: !rules });
+            const lines = result.violations.flatMap((v) =>
+                v.nodes.map((node) => `${v.id} (${v.impact}) ${node.target.join(" ")}: ${node.failureSummary.replace(/\s+/g, " ")}`),
+            );
+            if (!rules) {
+                for (const attribute of ["aria-describedby", "aria-labelledby", "aria-controls", "aria-details", "aria-owns"]) {
+                    for (const element of document.querySelectorAll(`[${attribute}]`)) {
+                        for (const id of element.getAttribute(attribute).split(/\s+/).filter(Boolean)) {
+                            if (!document.getElementById(id)) {
+                                const name = element.id ? `#${element.id}` : element.tagName.toLowerCase();
+                                lines.push(`${name} ${attribute}="${id}": no element has that id`);
+                            }
+                        }
+                    }
+                }
+            }
+            return lines;
+        },
+        { tags: WCAG_21_AA, rules },
+    );
+    return lines.map((line) => `${where}: ${line}`);
+}
+
+// Only colours change with the theme: the other rules' findings are the same in every one.
+const COLOUR_RULES = ["color-contrast", "link-in-text-block"];
+
+// Switches the page to `theme` with mdBook's theme menu, and lets the colours'
+// transitions end.
+async function switchTheme(p, theme) {
+    await p.evaluate((theme) => document.getElementById(`mdbook-theme-${theme}`).click(), theme);
+    assert.equal(await p.evaluate((theme) => document.documentElement.classList.contains(theme), theme), true, theme);
+    // mdBook switches the highlighting's style sheets on and off, and a
+    // <link> switched on loads again.
+    await p.waitForFunction(() => [...document.querySelectorAll("link[rel=stylesheet]")].every((l) => l.disabled || l.sheet));
+    await p.evaluate(() => document.getAnimations().forEach((animation) => animation.finish()));
+}
+
+// Adds to `found` what axe finds on the page as it is, in every theme: in
+// the light one with every rule, then in each dark one with the colour rules.
+async function inEveryTheme(p, where, found) {
+    found.push(...(await problems(p, `${where} (light)`)));
+    for (const theme of DARK_THEMES) {
+        await switchTheme(p, theme);
+        found.push(...(await problems(p, `${where} (${theme})`, COLOUR_RULES)));
+    }
+    await switchTheme(p, "light");
+}
+
+// Each page once in the light theme with every rule, then in each of
+// `themesOf(url)` with the colour rules.
+async function checkPages(device, pages, themesOf) {
+    const p = await tab(device, "light");
+    const found = [];
+    for (const url of pages) {
+        const response = await p.goto(site.base + url);
+        assert.ok(response.status() === 200 || url.endsWith("/404.html"), `${url}: ${response.status()}`);
+        found.push(...(await problems(p, `${url} (light, ${device.name})`)));
+        // toc.html, the sidebar of readers without JavaScript, has no theme
+        // menu: without JavaScript, mdBook shows its light theme.
+        if (await p.$("#mdbook-theme-list")) {
+            for (const theme of themesOf(url)) {
+                await switchTheme(p, theme);
+                found.push(...(await problems(p, `${url} (${theme}, ${device.name})`, COLOUR_RULES)));
+            }
+        }
+    }
+    await p.context().close();
+    assert.deepEqual(p.errors, []);
+    assert.deepEqual(found, [], `${found.length} accessibility violations:\n${found.join("\n")}`);
+}
+
+test("the site has pages in every language", () => {
+    for (const prefix of ["/", "/de/", "/pt-BR/"]) {
+        for (const page of ["index.html", "ch10-pool.html", "print.html", "404.html", "toc.html"]) {
+            assert.ok(ALL_PAGES.includes(prefix + page), `${prefix + page} is missing`);
+        }
+    }
+});
+
+// Every page of every language in the light theme and in Navy, on a desktop
+// (where the sidebar shows) and on a phone (where code blocks scroll); on a
+// desktop, the English pages also in the other dark themes (a translation
+// changes the text, not the colours of what it is in). The two side by side.
+const NAVY = () => ["navy"];
+const ALL_DARK_IN_ENGLISH = (url) => (/^\/(de|pt-BR)\//.test(url) ? NAVY() : DARK_THEMES);
+test("axe finds nothing on any page", { concurrency: true }, async (t) => {
+    await Promise.all([
+        t.test("on a desktop, in every theme", () => checkPages(DESKTOP, PAGES, ALL_DARK_IN_ENGLISH)),
+        t.test("on a phone, in the light theme and in Navy", () => checkPages(PHONE, PAGES, NAVY)),
+    ]);
+});
+
+// The page as readers use it: search open with results (and the page a
+// result leads to, with the words marked), the theme menu, the language
+// menu; on a phone, the sidebar over the page.
+test("axe finds nothing with the search, the menus and the sidebar open, in any theme", async () => {
+    const found = [];
+    const p = await tab(DESKTOP, "light");
+    await p.goto(site.base + "/de/ch04-hello-html.html");
+    await p.click("#mdbook-search-toggle");
+    await p.locator("#mdbook-searchbar").pressSequentially("Anfrage");
+    await p.waitForSelector("#mdbook-searchresults li a");
+    await inEveryTheme(p, "search results", found);
+    await p.click("#mdbook-searchresults li a");
+    await p.waitForSelector("main mark");
+    await inEveryTheme(p, "marked search words", found);
+    await p.click("#mdbook-theme-toggle");
+    await inEveryTheme(p, "theme menu", found);
+    await p.keyboard.press("Escape");
+    await p.click("#language-toggle");
+    await inEveryTheme(p, "language menu", found);
+    await p.context().close();
+
+    const phone = await tab(PHONE, "light");
+    await phone.goto(site.base + "/pt-BR/ch10-pool.html");
+    await phone.click("#mdbook-sidebar-toggle");
+    await phone.waitForFunction(() => document.documentElement.classList.contains("sidebar-visible"));
+    await inEveryTheme(phone, "sidebar on a phone", found);
+    await phone.context().close();
+    assert.deepEqual([...p.errors, ...phone.errors], []);
+    assert.deepEqual(found, [], `${found.length} accessibility violations:\n${found.join("\n")}`);
+});
+
+test("the sidebar toggle is a button that keyboards reach and press", async () => {
+    const p = await tab(DESKTOP, "light");
+    await p.goto(site.base + "/ch02-read-request.html");
+    const toggle = p.locator("#mdbook-sidebar-toggle");
+    assert.equal(await toggle.getAttribute("role"), "button");
+    // In the tab order, and takes the focus.
+    assert.equal(await toggle.evaluate((e) => e.tabIndex), 0);
+    await toggle.focus();
+    assert.equal(await p.evaluate(() => document.activeElement.id), "mdbook-sidebar-toggle");
+    const visible = () => p.evaluate(() => document.documentElement.classList.contains("sidebar-visible"));
+    assert.equal(await visible(), true);
+    assert.equal(await toggle.getAttribute("aria-expanded"), "true");
+    await p.keyboard.press("Enter");
+    assert.equal(await visible(), false);
+    assert.equal(await toggle.getAttribute("aria-expanded"), "false");
+    await p.keyboard.press(" ");
+    assert.equal(await visible(), true);
+    assert.equal(await toggle.getAttribute("aria-expanded"), "true");
+    // Space pressed the button, it did not scroll the page.
+    assert.equal(await p.evaluate(() => window.scrollY), 0);
+    await p.context().close();
+});
+
+test("screen readers hear how many results a search found", async () => {
+    const p = await tab(DESKTOP, "light");
+    await p.goto(site.base + "/pt-BR/index.html");
+    await p.click("#mdbook-search-toggle");
+    const searchbar = p.locator("#mdbook-searchbar");
+    const header = p.locator("#mdbook-searchresults-header");
+    // The search box is described by the header with the count.
+    assert.equal(await searchbar.getAttribute("aria-describedby"), await header.getAttribute("id"));
+    const status = p.getByRole("status");
+    assert.equal(await status.count(), 1);
+    // In the accessibility tree from the start, so that a change is announced.
+    assert.equal(await status.evaluate((e) => e.closest(".hidden, [hidden]") === null), true);
+    assert.equal(await status.textContent(), "");
+
+    await searchbar.pressSequentially("requisição");
+    await p.waitForSelector("#mdbook-searchresults li a");
+    const count = await p.locator("#mdbook-searchresults li").count();
+    const said = await status.textContent();
+    assert.equal(said, await header.textContent());
+    assert.match(said, new RegExp(`\\b${count}\\b`), `"${said}" does not say ${count}`);
+
+    await searchbar.fill("zzzqqqxxx");
+    await searchbar.press("x");
+    await p.waitForFunction(() => document.querySelectorAll("#mdbook-searchresults li").length === 0);
+    assert.equal(await status.textContent(), await header.textContent());
+    assert.doesNotMatch(await status.textContent(), /\d/);
+
+    // Nothing to announce once the search box is empty again.
+    await searchbar.fill("");
+    await searchbar.press("Backspace");
+    await p.waitForFunction(() => document.getElementById("a11y-search-status").textContent === "");
+    await p.context().close();
+});
+
+test("code blocks that scroll sideways, and only those, are in the tab order and scroll by keyboard", async () => {
+    for (const device of [PHONE, DESKTOP]) {
+        const p = await tab(device, "light");
+        // German: comments longer than the English ones.
+        await p.goto(site.base + "/de/ch10-pool.html");
+        await p.evaluate(() => document.fonts.ready);
+        const blocks = await p.$$eval("pre > code", (codes) =>
+            codes.map((code) => ({ scrolls: code.scrollWidth > code.clientWidth, tabindex: code.getAttribute("tabindex") })),
+        );
+        const scrolling = blocks.filter((b) => b.scrolls).length;
+        if (device === PHONE) {
+            assert.ok(scrolling >= 5, `only ${scrolling} of ${blocks.length} code blocks scroll on a phone`);
+        }
+        assert.ok(scrolling < blocks.length, `all ${blocks.length} code blocks scroll on a ${device.name}`);
+        for (const [i, block] of blocks.entries()) {
+            assert.equal(block.tabindex, block.scrolls ? "0" : null, `code block ${i + 1} on a ${device.name}`);
+        }
+        if (device === PHONE) {
+            const code = p.locator("pre > code[tabindex='0']").first();
+            await code.focus();
+            await p.keyboard.press("ArrowRight");
+            await p.keyboard.press("ArrowRight");
+            // Chromium scrolls smoothly: give it a moment.
+            const scrolled = await code
+                .evaluate((e) => new Promise((resolve) => {
+                    const start = Date.now();
+                    (function poll() {
+                        if (e.scrollLeft > 0 || Date.now() - start > 3000) {
+                            resolve(e.scrollLeft > 0);
+                        } else {
+                            requestAnimationFrame(poll);
+                        }
+                    })();
+                }))
+                .catch(() => false);
+            assert.ok(scrolled, "ArrowRight did not scroll the code block");
+            // ... and did not turn the page, as it does elsewhere.
+            assert.equal(new URL(p.url()).pathname, "/de/ch10-pool.html");
+        }
+        // From a phone to a desktop: what no longer scrolls leaves the tab order.
+        if (device === PHONE) {
+            await p.setViewportSize(DESKTOP.viewport);
+            await p.waitForFunction(() =>
+                [...document.querySelectorAll("pre > code")].every(
+                    (code) => (code.getAttribute("tabindex") === "0") === code.scrollWidth > code.clientWidth,
+                ),
+            );
+        }
+        await p.context().close();
+    }
+});
