@@ -540,10 +540,14 @@ mod tests {
     }
 
     /// Waits up to `seconds` for `path` to exist.
+    /// Whether `path` appears within `seconds`; if it does, waits a little
+    /// longer for the rebuild that wrote it to end, since what changes while a
+    /// rebuild runs is ignored on purpose (the build's own writes would loop).
     fn appears(path: &Path, seconds: u64) -> bool {
         let until = Instant::now() + Duration::from_secs(seconds);
         while Instant::now() < until {
             if path.exists() {
+                std::thread::sleep(SETTLE + Duration::from_millis(1500));
                 return true;
             }
             std::thread::sleep(Duration::from_millis(50));
