@@ -17,9 +17,9 @@ import { startSite } from "./site.mjs";
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const SITE = path.join(ROOT, "build/site");
 
-/** Registers the hooks that serve the site; returns { base, browser }, set once they ran. */
+/** Registers the hooks that serve the site; returns { base, browser, page(url) }, set once they ran. */
 export function serveSite() {
-    const site = { base: undefined, browser: undefined };
+    const site = { base: undefined, browser: undefined, page: (url) => started.page(url) };
     let started;
     before(async () => {
         started = await startSite();

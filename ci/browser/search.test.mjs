@@ -6,19 +6,11 @@
 //
 // Run by ci/test.sh after ci/build.sh; by hand: `npm test` in ci/browser.
 
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startSite } from "./site.mjs";
+import { serveSite } from "./harness.mjs";
 
-let site;
-
-before(async () => {
-    site = await startSite();
-});
-
-after(async () => {
-    await site?.stop();
-});
+const site = serveSite();
 
 /** The search bar of `prefix`/index.html, opened: `search(word)` puts
  *  `word` into it as a reader pastes a word, resolves to each result's path

@@ -6,15 +6,12 @@
 //
 // Run by ci/test.sh after ci/build.sh; by hand: `npm test` in ci/browser.
 
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import path from "node:path";
-import { startSite } from "./site.mjs";
+import { ROOT, SITE, serveSite } from "./harness.mjs";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const SITE = path.join(ROOT, "build/site");
 // The public address ci/build.sh built the site for: $SITE_URL, as ci/test.sh
 // passes it on, or the default of ci/lib.sh.
 const SITE_URL =
@@ -22,19 +19,7 @@ const SITE_URL =
     readFileSync(path.join(ROOT, "ci/lib.sh"), "utf8").match(/^SITE_URL=\$\{SITE_URL:-(.+)\}$/m)[1];
 const TRANSLATIONS = ["de", "pt-BR"];
 
-let site;
-// Set in `before`, for the tests that need the server's address or the browser itself.
-let base;
-let browser;
-
-before(async () => {
-    site = await startSite();
-    ({ base, browser } = site);
-});
-
-after(async () => {
-    await site?.stop();
-});
+const site = serveSite();
 
 function page(url) {
     return site.page(url);
@@ -156,7 +141,7 @@ test("every page names its canonical address and all its languages, as sitemap.x
             }
             return { entries, heads };
         },
-        { siteUrl: SITE_URL, base },
+        { siteUrl: SITE_URL, base: site.base },
     );
     await p.close();
 
@@ -204,7 +189,7 @@ async function load(context, url) {
     const loaded = [];
     p.on("response", (r) => loaded.push({ url: r.url(), status: r.status() }));
     p.on("requestfailed", (r) => loaded.push({ url: r.url(), status: "failed" }));
-    await p.goto(base + url);
+    await p.goto(site.base + url);
     await p.evaluate(() => document.fonts.ready);
     await p.waitForLoadState("networkidle");
     await p.close();
@@ -217,7 +202,7 @@ for (const [prefix, url] of [
     ["/de", "/no/such/page.html"],
 ]) {
     test(`${prefix}${url} loads the fonts, stylesheets and scripts it shares with English from the English copy`, async () => {
-        const context = await browser.newContext();
+        const context = await site.browser.newContext();
         const english = await load(context, url.startsWith("/no/") ? "/index.html" : url);
         const translated = await load(context, prefix + url);
         await context.close();

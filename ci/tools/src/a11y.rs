@@ -294,10 +294,10 @@ mod tests {
 
     #[test]
     fn fixes_the_pages_of_a_site() {
-        let dir = std::env::temp_dir().join(format!("book-tools-a11y-{}", std::process::id()));
-        std::fs::create_dir_all(dir.join("de")).unwrap();
-        std::fs::write(dir.join("de/index.html"), PAGE).unwrap();
-        std::fs::write(dir.join("de/style.css"), "label{}").unwrap();
+        let dir = crate::testdir::tree(
+            "a11y",
+            &[("de/index.html", PAGE), ("de/style.css", "label{}")],
+        );
         let report = fix_site(&dir, "Buch").unwrap();
         assert_eq!((report.pages, report.changed), (1, 1));
         let fixed = std::fs::read_to_string(dir.join("de/index.html")).unwrap();

@@ -304,15 +304,7 @@ mod tests {
     }
 
     fn site(name: &str, files: &[(&str, &str)]) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("book-tools-links-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        for (path, text) in files {
-            let p = dir.join(path);
-            fs::create_dir_all(p.parent().unwrap()).unwrap();
-            fs::write(p, text).unwrap();
-        }
-        dir
+        crate::testdir::tree(&format!("links-{name}"), files)
     }
 
     #[test]

@@ -9,6 +9,8 @@ mod rustlex;
 mod search;
 mod serve;
 mod site;
+#[cfg(test)]
+mod testdir;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use std::path::{Path, PathBuf};

@@ -391,14 +391,15 @@ mod tests {
     use std::fs;
 
     fn site(name: &str) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("book-tools-serve-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(dir.join("de/sub dir")).unwrap();
+        let dir = crate::testdir::tree(
+            &format!("serve-{name}"),
+            &[
+                ("index.html", "home"),
+                ("de/index.html", "de"),
+                ("de/sub dir/ü.css", "css"),
+            ],
+        );
         fs::create_dir_all(dir.join("empty")).unwrap();
-        fs::write(dir.join("index.html"), "home").unwrap();
-        fs::write(dir.join("de/index.html"), "de").unwrap();
-        fs::write(dir.join("de/sub dir/ü.css"), "css").unwrap();
         dir
     }
 

@@ -487,15 +487,7 @@ mod tests {
     use std::fs;
 
     fn site(name: &str, files: &[(&str, &str)]) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("book-tools-site-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        for (path, text) in files {
-            let p = dir.join(path);
-            fs::create_dir_all(p.parent().unwrap()).unwrap();
-            fs::write(p, text).unwrap();
-        }
-        dir
+        crate::testdir::tree(&format!("site-{name}"), files)
     }
 
     fn text(dir: &Path, path: &str) -> String {
