@@ -6,12 +6,14 @@
 //
 // Run by ci/test.sh after ci/build.sh; by hand: `npm test` in ci/browser.
 
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { SITE, serveSite } from "./harness.mjs";
+import { fileURLToPath } from "node:url";
+import { ROOT, SITE, serveSite } from "./harness.mjs";
 
 const site = serveSite();
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -28,6 +30,43 @@ const ALL_PAGES = readdirSync(SITE, { recursive: true })
     .sort();
 // While working on one page, `A11Y_PAGES=/de/ch10-pool.html,/404.html npm test`.
 const PAGES = process.env.A11Y_PAGES ? process.env.A11Y_PAGES.split(",") : ALL_PAGES;
+
+// The page sweep below costs about a second of axe's time per page and
+// theme. What axe finds depends only on the page's HTML, on what the page
+// loads (style sheets, scripts, fonts, images: every other file of the site),
+// on axe and on this file. So a page that was found clean is skipped while
+// none of them has changed since: a warm run after a change checks the pages
+// the change touched (a theme or asset change, all of them). The record,
+// build/a11y-clean.json, lists clean checks only; a clean clone has none and
+// checks everything, as CI does. A11Y_CACHE=0 checks everything here too.
+const CACHE_FILE = path.join(ROOT, "build/a11y-clean.json");
+const USE_CACHE = process.env.A11Y_CACHE !== "0" && !process.env.A11Y_PAGES;
+const sha256 = (...parts) => {
+    const hash = createHash("sha256");
+    for (const part of parts) hash.update(part).update("\0");
+    return hash.digest("hex");
+};
+// Everything but the pages themselves, hashed once.
+const SHARED_KEY = (() => {
+    const hash = createHash("sha256");
+    hash.update(readFileSync(fileURLToPath(import.meta.url)));
+    hash.update(AXE);
+    for (const file of readdirSync(SITE, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile() && !entry.name.endsWith(".html"))
+        .map((entry) => path.join(entry.parentPath, entry.name))
+        .sort()) {
+        hash.update(path.relative(SITE, file)).update("\0").update(readFileSync(file));
+    }
+    return hash.digest("hex");
+})();
+const known = new Set(USE_CACHE && existsSync(CACHE_FILE) ? JSON.parse(readFileSync(CACHE_FILE, "utf8")) : []);
+const foundClean = new Set();
+after(() => {
+    if (USE_CACHE) writeFileSync(CACHE_FILE, JSON.stringify([...foundClean].sort()));
+});
+// The key of one page's check on one device in the given themes.
+const checkKey = (url, device, themes) =>
+    sha256(SHARED_KEY, url, device.name, themes.join(","), readFileSync(path.join(SITE, url)));
 
 // A browser tab of its own size and theme; the theme is mdBook's choice
 // from the theme menu, which mdBook keeps in localStorage.
@@ -106,7 +145,15 @@ async function inEveryTheme(p, where, found) {
 async function checkPages(device, pages, themesOf) {
     const p = await tab(device, "light");
     const found = [];
+    let skipped = 0;
     for (const url of pages) {
+        const key = checkKey(url, device, themesOf(url));
+        if (known.has(key)) {
+            foundClean.add(key);
+            skipped++;
+            continue;
+        }
+        const before = found.length;
         const response = await p.goto(site.base + url);
         assert.ok(response.status() === 200 || url.endsWith("/404.html"), `${url}: ${response.status()}`);
         found.push(...(await problems(p, `${url} (light, ${device.name})`)));
@@ -118,8 +165,14 @@ async function checkPages(device, pages, themesOf) {
                 found.push(...(await problems(p, `${url} (${theme}, ${device.name})`, COLOUR_RULES)));
             }
         }
+        if (found.length === before) {
+            foundClean.add(key);
+        }
     }
     await p.context().close();
+    if (skipped > 0) {
+        console.log(`${device.name}: ${skipped} of ${pages.length} pages skipped, unchanged since they were found clean (A11Y_CACHE=0 checks them too)`);
+    }
     assert.deepEqual(p.errors, []);
     assert.deepEqual(found, [], `${found.length} accessibility violations:\n${found.join("\n")}`);
 }
@@ -161,7 +214,15 @@ test("axe finds nothing on any page", { concurrency: true }, async (t) => {
 // The page as readers use it: search open with results (and the page a
 // result leads to, with the words marked), the theme menu, the language
 // menu; on a phone, the sidebar over the page.
-test("axe finds nothing with the search, the menus and the sidebar open, in any theme", async () => {
+test("axe finds nothing with the search, the menus and the sidebar open, in any theme", async (t) => {
+    // Skipped, like the page sweep, while nothing of the site has changed
+    // since it was found clean (a search result can lead to any page).
+    const key = sha256(SHARED_KEY, "open states", ...ALL_PAGES.map((url) => readFileSync(path.join(SITE, url))));
+    if (known.has(key)) {
+        foundClean.add(key);
+        t.diagnostic("the site is unchanged since this was found clean (A11Y_CACHE=0 checks it too)");
+        return;
+    }
     const found = [];
     const p = await tab(DESKTOP, "light");
     await p.goto(site.base + "/de/ch04-hello-html.html");
@@ -187,6 +248,7 @@ test("axe finds nothing with the search, the menus and the sidebar open, in any 
     await phone.context().close();
     assert.deepEqual([...p.errors, ...phone.errors], []);
     assert.deepEqual(found, [], `${found.length} accessibility violations:\n${found.join("\n")}`);
+    foundClean.add(key);
 });
 
 test("the sidebar toggle is a button that keyboards reach and press", async () => {
