@@ -38,7 +38,7 @@ const PATIENCE: Duration = Duration::from_secs(90);
 #[derive(Debug, Parser)]
 #[command(
     name = "timeline",
-    group(ArgGroup::new("what").required(true).args(["scenarios", "all", "list", "inside"])),
+    group(ArgGroup::new("what").required(true).args(["scenarios", "all", "list", "redraw", "inside"])),
     after_help = "ci/timelines.sh runs `cargo run --release -p timeline -- --all`."
 )]
 struct Args {
@@ -53,6 +53,11 @@ struct Args {
     /// List the scenarios and what each one shows.
     #[arg(long)]
     list: bool,
+
+    /// Run nothing: draw the pictures in --out-dir again from the timings
+    /// they hold, after a change to the drawing.
+    #[arg(long)]
+    redraw: bool,
 
     /// Where the pictures go.
     #[arg(long, value_name = "DIR", default_value_os_t = default_out_dir())]
@@ -102,6 +107,15 @@ fn main() -> ExitCode {
             println!("{:<16} {:<28} {}", s.name, s.step, s.point);
         }
         return ExitCode::SUCCESS;
+    }
+    if args.redraw {
+        return match redraw(&args.out_dir) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
     }
     if let Some(name) = &args.inside {
         let scenario = timeline::scenario(name).expect("checked by clap");
@@ -211,6 +225,21 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+/// Draws every scenario's picture in `dir` again from its own data.
+fn redraw(dir: &Path) -> Result<(), String> {
+    for scenario in SCENARIOS {
+        let path = dir.join(format!("timeline-{}.svg", scenario.name));
+        let old = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let run = timeline::read(&old).map_err(|e| format!("{}: {e}", path.display()))?;
+        let new = timeline::draw(&run);
+        if new != old {
+            fs::write(&path, new).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            println!("redrew {}", path.display());
+        }
+    }
+    Ok(())
 }
 
 /// Builds the steps' binaries, with the profile of this program, so that

@@ -60,7 +60,8 @@ impl Scale {
         };
         Scale {
             step_s,
-            ticks: end.div_ceil(step_s * 1000),
+            // A little room after the end, for the last dot.
+            ticks: (end + 300 * step_s).div_ceil(step_s * 1000),
         }
     }
 
@@ -215,6 +216,12 @@ fn text(content: &str, x: f64, y: f64, family: &str) -> Text {
         .set("font-family", family)
         .set("font-size", 13)
         .set("fill", TEXT)
+        // A white outline under the letters, so that a line behind them
+        // (the end of the process, a tick) does not cut through them.
+        .set("stroke", BACKGROUND)
+        .set("stroke-width", 4)
+        .set("stroke-linejoin", "round")
+        .set("paint-order", "stroke")
 }
 
 fn row(scale: &Scale, index: usize, connection: &Connection) -> Group {
