@@ -8,6 +8,8 @@
 # tests of steps/timeline check the committed pictures.
 #
 #   timelines.sh [SCENARIO...]   only these (see `cargo run -p timeline -- --list`)
+#   timelines.sh --redraw        run nothing: draw the pictures again from the
+#                                timings they hold, after a change to the drawing
 source "$(dirname "$0")/lib.sh"
 
 command -v cargo >/dev/null || die "cargo not found: install Rust from https://rustup.rs first"
