@@ -384,12 +384,9 @@ pub fn on_own_loopback(test: impl FnOnce()) {
         .expect("libtest names the thread after the test")
         .to_string();
     let exe = std::env::current_exe().expect("cannot find the test binary");
-    let output = Command::new("unshare")
-        .args(["--user", "--map-root-user", "--net", "--", "sh", "-c"])
-        .arg(r#"ip link set lo up && exec "$0" "$@""#)
-        .arg(&exe)
+    let output = command_on_own_loopback(&exe)
+        .expect("namespaces work")
         .args([&name, "--exact", "--nocapture", "--test-threads=1"])
-        .env(INSIDE, "1")
         .stdin(Stdio::null())
         .output()
         .expect("cannot run unshare");
@@ -405,6 +402,25 @@ pub fn on_own_loopback(test: impl FnOnce()) {
         stdout.contains("test result: ok. 1 passed"),
         "`{name}` did not run on its own loopback interface (its output is above)"
     );
+}
+
+/// A command that runs `program` (with the arguments the caller adds) in a
+/// network namespace of its own, with its loopback interface up, as
+/// [`on_own_loopback`] runs a test; `None` where this system cannot make one.
+///
+/// A [`Binary`] started by that program listens on its own `127.0.0.1:7878`,
+/// whatever holds the machine's, so several such programs run at once.
+pub fn command_on_own_loopback(program: &Path) -> Option<Command> {
+    if !namespaces_work() {
+        return None;
+    }
+    let mut command = Command::new("unshare");
+    command
+        .args(["--user", "--map-root-user", "--net", "--", "sh", "-c"])
+        .arg(r#"ip link set lo up && exec "$0" "$@""#)
+        .arg(program)
+        .env(INSIDE, "1");
+    Some(command)
 }
 
 /// Set in the environment of a test that runs in a network namespace of its own.
