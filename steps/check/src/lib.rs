@@ -352,18 +352,12 @@ impl Report {
             .filter(|(_, outcome)| matches!(outcome, Outcome::Skipped(_)))
             .count();
         let checked = total - skipped;
-        let mut line = if failed.is_empty() {
-            format!("All {checked} claims checked hold.")
-        } else {
-            format!(
-                "{} of {checked} claims checked hold; {} fail: {}.",
-                checked - failed.len(),
-                failed.len(),
-                failed.join(", ")
-            )
-        };
+        let mut line = format!("Claims that hold: {} of {checked}.", checked - failed.len());
+        if !failed.is_empty() {
+            let _ = write!(line, " Failed: {}.", failed.join(", "));
+        }
         if skipped > 0 {
-            let _ = write!(line, " {skipped} skipped (see above).");
+            let _ = write!(line, " Skipped: {skipped} (see above).");
         }
         line.push('\n');
         line
@@ -373,8 +367,10 @@ impl Report {
 /// The first lines of a report.
 pub fn heading(chapter: Chapter, addr: SocketAddr, claims: usize) -> String {
     format!(
-        "Checking the server on {addr} against chapter {}, “{}” ({claims} claims).\n",
-        chapter.number, chapter.title
+        "Checking the server on {addr} against chapter {}, “{}” ({claims} {}).\n",
+        chapter.number,
+        chapter.title,
+        if claims == 1 { "claim" } else { "claims" }
     )
 }
 

@@ -80,7 +80,7 @@ pub fn first_difference(got: &[u8], expected: &[u8]) -> Option<usize> {
 pub fn answer_against(answer: &Answer, expected: &[u8]) -> String {
     match answer {
         Answer::Closed(got) if got == expected => "the same".to_string(),
-        Answer::Closed(got) => {
+        Answer::Closed(got) if !got.is_empty() => {
             let at = first_difference(got, expected);
             let mut text = bytes(got, at);
             if let Some(at) = at {
