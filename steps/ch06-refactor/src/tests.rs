@@ -1,29 +1,25 @@
 //! Chapter 6: the refactoring changes no byte of what the server sends.
 
 use super::handle_connection;
-use testkit::{
-    HELLO_HTML, NOT_FOUND_HTML, assert_bytes, get, page_response, send_and_hang_up, serve,
-    serve_one,
-};
+use check::{Target, claims};
+use testkit::{send_and_hang_up, serve, serve_one};
 
 #[test]
 fn root_gets_hello_html() {
     let addr = serve(handle_connection);
-    assert_bytes(
-        &get(addr, "/"),
-        &page_response("HTTP/1.1 200 OK", HELLO_HTML),
-    );
+    claims::HELLO_FOR_ROOT.assert_holds(&Target::new(addr));
 }
 
 #[test]
 fn other_paths_get_404_html() {
     let addr = serve(handle_connection);
-    for path in ["/something-else", "/hello.html", "//", "/?"] {
-        assert_bytes(
-            &get(addr, path),
-            &page_response("HTTP/1.1 404 Not Found", NOT_FOUND_HTML),
-        );
-    }
+    claims::NOT_FOUND_FOR_OTHER_PATHS.assert_holds(&Target::new(addr));
+}
+
+#[test]
+fn only_an_exact_request_line_matches() {
+    let addr = serve(handle_connection);
+    claims::EXACT_REQUEST_LINE.assert_holds(&Target::new(addr));
 }
 
 #[test]

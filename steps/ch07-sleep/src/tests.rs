@@ -7,14 +7,19 @@ use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 // ANCHOR_END: use
-use testkit::{HELLO_HTML, assert_bytes, page_response, spawn_server, start_get};
+use check::{Target, claims};
+use testkit::spawn_server;
 
 #[test]
 fn sleep_answers_with_hello_html_after_sleeping() {
     let addr = spawn_server(serve);
-    let (response, took) = start_get(addr, "/sleep").wait();
-    assert_bytes(&response, &page_response("HTTP/1.1 200 OK", HELLO_HTML));
-    assert!(took >= SLEEP, "/sleep took only {took:?}");
+    claims::SLEEP_ANSWERS.assert_holds(&Target::new(addr).sleep(SLEEP));
+}
+
+#[test]
+fn root_still_gets_hello_html() {
+    let addr = spawn_server(serve);
+    claims::HELLO_FOR_ROOT.assert_holds(&Target::new(addr));
 }
 
 // ANCHOR: fast_waits

@@ -1,14 +1,25 @@
-//! Chapter 7: `cargo run -p ch07-sleep` still serves `/` on 127.0.0.1:7878.
+//! Chapter 7: `cargo run -p ch07-sleep` on 127.0.0.1:7878 does what
+//! `cargo run -p check -- ch07` checks, and chapter 8's check shows what the
+//! next chapter changes.
 
-use testkit::{Binary, HELLO_HTML, assert_bytes, get, on_own_loopback, page_response};
+use testkit::check_binary;
+
+const SERVER: &str = env!("CARGO_BIN_EXE_ch07-sleep");
 
 #[test]
-fn serves_hello_html() {
-    on_own_loopback(|| {
-        let server = Binary::start(env!("CARGO_BIN_EXE_ch07-sleep"));
-        assert_bytes(
-            &get(server.addr(), "/"),
-            &page_response("HTTP/1.1 200 OK", HELLO_HTML),
-        );
-    });
+fn passes_chapter_7s_check() {
+    check_binary(SERVER, 7, &[]);
+}
+
+#[test]
+fn fails_chapter_8s_check_since_one_request_holds_up_the_others() {
+    check_binary(
+        SERVER,
+        8,
+        &[
+            "root-not-held-up",
+            "sleeps-side-by-side",
+            "hang-up-does-not-stop-the-server",
+        ],
+    );
 }

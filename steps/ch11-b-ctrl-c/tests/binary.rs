@@ -10,7 +10,9 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::thread;
 use std::time::{Duration, Instant};
-use testkit::{Binary, HELLO_HTML, TIMEOUT, assert_bytes, on_own_loopback, page_response};
+use testkit::{
+    Binary, HELLO_HTML, TIMEOUT, assert_bytes, check_binary, on_own_loopback, page_response,
+};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_ch11-b-ctrl-c");
 
@@ -47,6 +49,13 @@ fn the_request_in_progress_finishes_after(signal: &str) {
     for id in 0..4 {
         assert!(output.contains(&format!("Shutting down worker {id}")));
     }
+}
+
+/// What `cargo run -p check -- ch11 --pid <PID>` checks, Ctrl-C included
+/// (chapter 12 checks the same).
+#[test]
+fn passes_chapter_11s_check() {
+    check_binary(SERVER, 11, &[]);
 }
 
 #[test]

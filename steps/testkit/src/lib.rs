@@ -10,8 +10,11 @@
 //!   listening on `127.0.0.1:7878`; [`on_own_loopback`] gives each such test
 //!   a loopback interface of its own, so that they run in parallel and pass
 //!   while another program holds port 7878;
-//! * [`HELLO_HTML`] and [`NOT_FOUND_HTML`] pin the pages the book shows, and
-//!   [`transcript`] keeps the terminal output the book shows in step with the code.
+//! * [`check_binary`] runs a chapter's claims, the ones `cargo run -p check`
+//!   checks for readers, against a step's binary;
+//! * [`HELLO_HTML`] and [`NOT_FOUND_HTML`] pin the pages the book shows (they
+//!   live in `check`), and [`transcript`] keeps the terminal output the book
+//!   shows in step with the code.
 
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
@@ -23,46 +26,9 @@ use std::sync::{Once, OnceLock};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-/// How long a test waits for anything that should happen at once.
-///
-/// Generous on purpose: a loaded two-core CI machine must never make a
-/// correct server look broken.
-pub const TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The address every step listens on when a reader runs it.
-pub const BOOK_ADDR: &str = "127.0.0.1:7878";
-
-/// The exact bytes of `steps/hello.html`, which the book shows and the servers send.
-///
-/// If you change `hello.html` on purpose, change this copy too: the test
-/// command fails until both agree, so the page in the book and the page the
-/// servers send can never drift apart unnoticed.
-pub const HELLO_HTML: &str = r#"<!DOCTYPE html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8">
-    <title>Hello from Rust</title>
-  </head>
-  <body>
-    <h1>Hello!</h1>
-    <p>This page comes from a web server we wrote ourselves.</p>
-  </body>
-</html>
-"#;
-
-/// The exact bytes of `steps/404.html` (see [`HELLO_HTML`]).
-pub const NOT_FOUND_HTML: &str = r#"<!DOCTYPE html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8">
-    <title>Not found</title>
-  </head>
-  <body>
-    <h1>Oops!</h1>
-    <p>There is nothing at this address.</p>
-  </body>
-</html>
-"#;
+// One copy of what the book's servers send, in `check`, where the reader's
+// check needs it too.
+pub use check::{BOOK_ADDR, HELLO_HTML, NOT_FOUND_HTML, TIMEOUT, curl_request, page_response};
 
 /// The folder that holds the workspace, `hello.html` and `404.html`.
 pub fn steps_dir() -> PathBuf {
@@ -82,13 +48,6 @@ pub fn enter_steps_dir() {
     ONCE.call_once(|| {
         std::env::set_current_dir(steps_dir()).expect("cannot enter steps/");
     });
-}
-
-/// The request `curl http://127.0.0.1:7878{path}` sends (curl 7.88.1).
-pub fn curl_request(path: &str) -> String {
-    format!(
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:7878\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n"
-    )
 }
 
 /// Runs `handler` for every connection to a fresh ephemeral port, one
@@ -265,14 +224,6 @@ pub fn get(addr: SocketAddr, path: &str) -> Vec<u8> {
     send(addr, curl_request(path).as_bytes())
 }
 
-/// The response we expect for a page: status line, `Content-Length`, blank line, body.
-pub fn page_response(status_line: &str, body: &str) -> String {
-    format!(
-        "{status_line}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-}
-
 /// Asserts `response` is exactly `expected`, showing both as text when not.
 #[track_caller]
 pub fn assert_bytes(response: &[u8], expected: &str) {
@@ -379,17 +330,60 @@ pub fn on_own_loopback(test: impl FnOnce()) {
     if std::env::var_os(INSIDE).is_some() || !namespaces_work() {
         return test();
     }
-    let name = thread::current()
+    let name = test_name();
+    let output = in_own_namespace(&name, None)
+        .wait_with_output()
+        .expect("cannot run unshare");
+    assert_ran_alone(&name, &output);
+}
+
+/// Like [`on_own_loopback`] for `count` runs of `test`, all at once, each on
+/// a loopback interface of its own: `test` gets the number of its run,
+/// `0..count`. Where there are no namespaces, the runs take turns.
+pub fn on_own_loopback_each(count: usize, test: impl Fn(usize)) {
+    if let Some(part) = std::env::var_os(PART) {
+        let part = part.to_str().and_then(|part| part.parse().ok());
+        return test(part.expect("TESTKIT_PART is a number"));
+    }
+    if !namespaces_work() {
+        return (0..count).for_each(test);
+    }
+    let name = test_name();
+    let children: Vec<Child> = (0..count)
+        .map(|part| in_own_namespace(&name, Some(part)))
+        .collect();
+    for (part, child) in children.into_iter().enumerate() {
+        let output = child.wait_with_output().expect("cannot run unshare");
+        assert_ran_alone(&format!("{name}, run {part}"), &output);
+    }
+}
+
+fn test_name() -> String {
+    thread::current()
         .name()
         .expect("libtest names the thread after the test")
-        .to_string();
+        .to_string()
+}
+
+/// Starts this test binary again, for the test `name` only, in a network
+/// namespace of its own.
+fn in_own_namespace(name: &str, part: Option<usize>) -> Child {
     let exe = std::env::current_exe().expect("cannot find the test binary");
-    let output = command_on_own_loopback(&exe)
-        .expect("namespaces work")
-        .args([&name, "--exact", "--nocapture", "--test-threads=1"])
+    let mut command = command_on_own_loopback(&exe).expect("namespaces work");
+    command
+        .args([name, "--exact", "--nocapture", "--test-threads=1"])
         .stdin(Stdio::null())
-        .output()
-        .expect("cannot run unshare");
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(part) = part {
+        command.env(PART, part.to_string());
+    }
+    command.spawn().expect("cannot run unshare")
+}
+
+/// Asserts that the test `name` passed in its namespace, showing its output.
+#[track_caller]
+fn assert_ran_alone(name: &str, output: &std::process::Output) {
     let stdout = String::from_utf8_lossy(&output.stdout);
     // Shown by libtest when this test fails.
     print!("{stdout}");
@@ -423,8 +417,50 @@ pub fn command_on_own_loopback(program: &Path) -> Option<Command> {
     Some(command)
 }
 
+/// Runs the claims of chapter `chapter`, those that `cargo run -p check`
+/// checks for readers, against the step's binary at `path`: each claim
+/// against a copy of the binary of its own, all at once (the claims of
+/// Part II wait for five-second sleeps). Asserts that exactly the claims
+/// named in `failing` fail, and all others hold.
+///
+/// The claims that send the server a signal get its process id.
+pub fn check_binary(path: &str, chapter: u8, failing: &[&str]) {
+    let claims = check::claims_for(chapter);
+    assert!(!claims.is_empty(), "chapter {chapter} has no claims");
+    for id in failing {
+        assert!(
+            claims.iter().any(|claim| claim.id == *id),
+            "chapter {chapter} has no claim called {id:?}"
+        );
+    }
+    on_own_loopback_each(claims.len(), |part| {
+        let claim = claims[part];
+        let server = Binary::start(path);
+        let target = check::Target::new(server.addr()).pid(server.pid());
+        let outcome = claim.check(&target);
+        let shown = check::render_result(claim, &outcome);
+        println!("{shown}");
+        if failing.contains(&claim.id) {
+            assert!(
+                outcome.is_fail(),
+                "chapter {chapter}'s claim `{}` should fail against {path}:\n{shown}",
+                claim.id
+            );
+        } else {
+            assert!(
+                outcome.is_pass(),
+                "chapter {chapter}'s claim `{}` should hold against {path}:\n{shown}",
+                claim.id
+            );
+        }
+    });
+}
+
 /// Set in the environment of a test that runs in a network namespace of its own.
 const INSIDE: &str = "TESTKIT_OWN_LOOPBACK";
+
+/// Set for one run of [`on_own_loopback_each`]: the number of that run.
+const PART: &str = "TESTKIT_PART";
 
 /// Whether this machine lets us make a network namespace with a loopback interface.
 fn namespaces_work() -> bool {
@@ -624,28 +660,5 @@ impl Drop for Binary {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hello_html_is_the_page_the_book_shows() {
-        let on_disk = fs::read_to_string(steps_dir().join("hello.html")).unwrap();
-        assert_eq!(
-            on_disk, HELLO_HTML,
-            "steps/hello.html changed: update testkit::HELLO_HTML if you meant it"
-        );
-    }
-
-    #[test]
-    fn not_found_html_is_the_page_the_book_shows() {
-        let on_disk = fs::read_to_string(steps_dir().join("404.html")).unwrap();
-        assert_eq!(
-            on_disk, NOT_FOUND_HTML,
-            "steps/404.html changed: update testkit::NOT_FOUND_HTML if you meant it"
-        );
     }
 }

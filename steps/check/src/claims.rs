@@ -1,0 +1,924 @@
+//! Every claim of the book that a client can see, written once.
+//!
+//! Each chapter lists its claims in [`of_chapter`]; a later chapter lists
+//! again the earlier claims that still hold for its server. Claims that
+//! involve `/sleep` take its length from [`Target::sleep`], so that they
+//! work for the book's servers (five seconds) and for the steps' unit tests
+//! (one second), with wide margins both ways.
+
+use crate::client::{self, Answer, Pending, TIMEOUT, curl_request};
+use crate::show::{self, secs};
+use crate::{Claim, Exchange, HELLO_HTML, NOT_FOUND_HTML, Outcome, Section, Target, page_response};
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+const fn section(chapter: u8, heading: &'static str) -> Section {
+    Section { chapter, heading }
+}
+
+// Chapter 1
+
+pub static NO_ANSWER: Claim = Claim {
+    id: "no-answer",
+    statement: "The server accepts a connection and closes it without an answer.",
+    explained_in: section(1, "Trying it"),
+    check: no_answer,
+};
+
+pub static CLOSES_AT_ONCE: Claim = Claim {
+    id: "closes-at-once",
+    statement: "It closes each connection at once, without waiting for a request.",
+    explained_in: section(1, "Accepting connections"),
+    check: closes_at_once,
+};
+
+// Chapter 2
+
+pub static WAITS_FOR_BLANK_LINE: Claim = Claim {
+    id: "waits-for-blank-line",
+    statement: "It reads the request up to the blank line that ends its head, \
+                and only then closes the connection.",
+    explained_in: section(2, "Reading line by line"),
+    check: waits_for_blank_line,
+};
+
+pub static HALF_LINE_HARMLESS: Claim = Claim {
+    id: "half-line-harmless",
+    statement: "A client that hangs up halfway through its request line does no harm: \
+                the server goes on to the next client.",
+    explained_in: section(2, "What a request looks like"),
+    check: half_line_harmless,
+};
+
+// Chapter 3
+
+pub static BARE_STATUS_LINE: Claim = Claim {
+    id: "bare-status-line",
+    statement: "Every request, whatever its path, gets the same answer: \
+                the status line `HTTP/1.1 200 OK` and nothing else.",
+    explained_in: section(3, "Sending bytes"),
+    check: bare_status_line,
+};
+
+// Chapter 4
+
+pub static HELLO_FOR_ROOT: Claim = Claim {
+    id: "hello-for-root",
+    statement: "`/` gets hello.html, with its length in `Content-Length` and `Connection: close`.",
+    explained_in: section(4, "Headers and a body"),
+    check: hello_for_root,
+};
+
+pub static HELLO_FOR_ANY_PATH: Claim = Claim {
+    id: "hello-for-any-path",
+    statement: "Any other path gets hello.html too: the server does not look at the request yet.",
+    explained_in: section(4, "Trying it"),
+    check: hello_for_any_path,
+};
+
+// Chapter 5
+
+pub static NOT_FOUND_FOR_OTHER_PATHS: Claim = Claim {
+    id: "not-found-for-other-paths",
+    statement: "Every other path gets 404.html, with the status `404 Not Found`.",
+    explained_in: section(5, "The request line decides"),
+    check: not_found_for_other_paths,
+};
+
+pub static EXACT_REQUEST_LINE: Claim = Claim {
+    id: "exact-request-line",
+    statement: "Only the exact request line `GET / HTTP/1.1` gets hello.html; \
+                another method, version or spelling gets 404.html.",
+    explained_in: section(5, "The request line decides"),
+    check: exact_request_line,
+};
+
+// Chapter 7
+
+pub static SLEEP_ANSWERS: Claim = Claim {
+    id: "sleep-answers-after-sleeping",
+    statement: "`/sleep` gets hello.html too, after sleeping.",
+    explained_in: section(7, "A slow page"),
+    check: sleep_answers,
+};
+
+pub static ROOT_WAITS_BEHIND_SLEEP: Claim = Claim {
+    id: "root-waits-behind-sleep",
+    statement: "While `/sleep` sleeps, `/` waits behind it: one slow request holds up everyone.",
+    explained_in: section(7, "Watching it block"),
+    check: root_waits_behind_sleep,
+};
+
+// Chapter 8
+
+pub static ROOT_NOT_HELD_UP: Claim = Claim {
+    id: "root-not-held-up",
+    statement: "`/` is answered at once, even while two requests for `/sleep` sleep.",
+    explained_in: section(8, "A thread for every connection"),
+    check: root_not_held_up,
+};
+
+pub static SLEEPS_SIDE_BY_SIDE: Claim = Claim {
+    id: "sleeps-side-by-side",
+    statement: "Eight requests for `/sleep` sleep side by side: \
+                all eight are answered after about one sleep, not eight.",
+    explained_in: section(8, "A thread for every connection"),
+    check: sleeps_side_by_side,
+};
+
+pub static HANG_UP_DOES_NOT_STOP_THE_SERVER: Claim = Claim {
+    id: "hang-up-does-not-stop-the-server",
+    statement: "A client that hangs up without a word no longer stops the server: \
+                the next client gets hello.html.",
+    explained_in: section(8, "A thread for every connection"),
+    check: hang_up_does_not_stop_the_server,
+};
+
+// Chapter 9
+
+pub static POOL_RUNS_NOTHING: Claim = Claim {
+    id: "pool-runs-nothing",
+    statement: "The pool runs nothing yet: every connection is closed without an answer.",
+    explained_in: section(9, "`execute`"),
+    check: no_answer,
+};
+
+// Chapter 10
+
+pub static FOUR_AT_A_TIME: Claim = Claim {
+    id: "four-at-a-time",
+    statement: "Four threads answer four requests for `/sleep` after one sleep; \
+                a fifth waits for a free thread and is answered after two.",
+    explained_in: section(10, "The worker loop"),
+    check: four_at_a_time,
+};
+
+// Chapter 11
+
+pub static HANG_UPS_COST_NO_WORKER: Claim = Claim {
+    id: "hang-ups-cost-no-worker",
+    statement: "Clients that hang up without a word cost no worker: \
+                after eight of them, `/` still gets hello.html.",
+    explained_in: section(11, "Stopping on Ctrl-C"),
+    check: hang_ups_cost_no_worker,
+};
+
+pub static CTRL_C_FINISHES_THE_REQUEST_IN_PROGRESS: Claim = Claim {
+    id: "ctrl-c-finishes-the-request-in-progress",
+    statement: "Ctrl-C (SIGINT) stops the server gracefully: new connections are refused, \
+                the request in progress still gets its whole answer, and then the process ends.",
+    explained_in: section(11, "Stopping on Ctrl-C"),
+    check: ctrl_c_finishes_the_request_in_progress,
+};
+
+/// Every claim, each once.
+pub static ALL: &[&Claim] = &[
+    &NO_ANSWER,
+    &CLOSES_AT_ONCE,
+    &WAITS_FOR_BLANK_LINE,
+    &HALF_LINE_HARMLESS,
+    &BARE_STATUS_LINE,
+    &HELLO_FOR_ROOT,
+    &HELLO_FOR_ANY_PATH,
+    &NOT_FOUND_FOR_OTHER_PATHS,
+    &EXACT_REQUEST_LINE,
+    &SLEEP_ANSWERS,
+    &ROOT_WAITS_BEHIND_SLEEP,
+    &ROOT_NOT_HELD_UP,
+    &SLEEPS_SIDE_BY_SIDE,
+    &HANG_UP_DOES_NOT_STOP_THE_SERVER,
+    &POOL_RUNS_NOTHING,
+    &FOUR_AT_A_TIME,
+    &HANG_UPS_COST_NO_WORKER,
+    &CTRL_C_FINISHES_THE_REQUEST_IN_PROGRESS,
+];
+
+/// The pages of chapter 5, which later chapters keep.
+macro_rules! pages {
+    () => {
+        [
+            &HELLO_FOR_ROOT,
+            &NOT_FOUND_FOR_OTHER_PATHS,
+            &EXACT_REQUEST_LINE,
+        ]
+    };
+}
+
+static CH01: [&Claim; 2] = [&NO_ANSWER, &CLOSES_AT_ONCE];
+static CH02: [&Claim; 3] = [&NO_ANSWER, &WAITS_FOR_BLANK_LINE, &HALF_LINE_HARMLESS];
+static CH03: [&Claim; 1] = [&BARE_STATUS_LINE];
+static CH04: [&Claim; 2] = [&HELLO_FOR_ROOT, &HELLO_FOR_ANY_PATH];
+static CH05: [&Claim; 3] = pages!();
+static CH07: [&Claim; 5] = {
+    let [a, b, c] = pages!();
+    [a, b, c, &SLEEP_ANSWERS, &ROOT_WAITS_BEHIND_SLEEP]
+};
+// The claim that may stop a server of chapter 7 comes last.
+static CH08: [&Claim; 7] = {
+    let [a, b, c] = pages!();
+    [
+        a,
+        b,
+        c,
+        &SLEEP_ANSWERS,
+        &ROOT_NOT_HELD_UP,
+        &SLEEPS_SIDE_BY_SIDE,
+        &HANG_UP_DOES_NOT_STOP_THE_SERVER,
+    ]
+};
+static CH09: [&Claim; 1] = [&POOL_RUNS_NOTHING];
+static CH10: [&Claim; 6] = {
+    let [a, b, c] = pages!();
+    [a, b, c, &SLEEP_ANSWERS, &ROOT_NOT_HELD_UP, &FOUR_AT_A_TIME]
+};
+// Ctrl-C ends the server: it comes last.
+static CH11: [&Claim; 8] = {
+    let [a, b, c] = pages!();
+    [
+        a,
+        b,
+        c,
+        &SLEEP_ANSWERS,
+        &ROOT_NOT_HELD_UP,
+        &FOUR_AT_A_TIME,
+        &HANG_UPS_COST_NO_WORKER,
+        &CTRL_C_FINISHES_THE_REQUEST_IN_PROGRESS,
+    ]
+};
+
+/// The claims of chapter `number`, in the order the check runs them.
+pub fn of_chapter(number: u8) -> &'static [&'static Claim] {
+    match number {
+        1 => &CH01,
+        2 => &CH02,
+        3 => &CH03,
+        4 => &CH04,
+        // Chapter 6 changes the code, not one byte of what it sends.
+        5 | 6 => &CH05,
+        7 => &CH07,
+        8 => &CH08,
+        9 => &CH09,
+        10 => &CH10,
+        // Chapter 12 shows chapter 11's server in full.
+        11 | 12 => &CH11,
+        _ => &[],
+    }
+}
+
+fn verdict(holds: bool, exchange: Exchange) -> Outcome {
+    if holds {
+        Outcome::Pass(exchange)
+    } else {
+        Outcome::Fail(exchange)
+    }
+}
+
+fn hello() -> String {
+    page_response("HTTP/1.1 200 OK", HELLO_HTML)
+}
+
+fn not_found() -> String {
+    page_response("HTTP/1.1 404 Not Found", NOT_FOUND_HTML)
+}
+
+/// `curl`'s request for `path`, as shown in a report.
+fn shown_request(path: &str) -> String {
+    show::escape(curl_request(path).as_bytes())
+}
+
+/// What we call a complete answer that is exactly `expected`, in a report.
+fn name_of(expected: &str) -> &'static str {
+    if expected == hello() {
+        "hello.html"
+    } else if expected == not_found() {
+        "404.html"
+    } else {
+        "the answer"
+    }
+}
+
+/// Sends each request in turn; holds if every answer is exactly `expected`.
+/// Reports the first answer that differs, or all of them in one line.
+fn each_gets(target: &Target, requests: &[Vec<u8>], all_sent: String, expected: &str) -> Outcome {
+    for request in requests {
+        let answer = client::exchange(target.addr, request, TIMEOUT);
+        if answer.complete() != Some(expected.as_bytes()) {
+            return Outcome::Fail(Exchange {
+                sent: show::escape(request),
+                expected: show::bytes(expected.as_bytes(), None),
+                got: show::answer_against(&answer, expected.as_bytes()),
+            });
+        }
+    }
+    Outcome::Pass(Exchange {
+        sent: all_sent,
+        expected: show::bytes(expected.as_bytes(), None),
+        got: if requests.len() == 1 {
+            "the same".to_string()
+        } else {
+            "the same, every time".to_string()
+        },
+    })
+}
+
+/// Holds if every path gets exactly `expected` for curl's request.
+fn paths_get(target: &Target, paths: &[&str], expected: &str) -> Outcome {
+    let requests: Vec<_> = paths
+        .iter()
+        .map(|path| curl_request(path).into_bytes())
+        .collect();
+    let all_sent = if let [path] = paths {
+        shown_request(path)
+    } else {
+        format!("curl's request for each of {}", paths.join(" "))
+    };
+    each_gets(target, &requests, all_sent, expected)
+}
+
+fn no_answer(target: &Target) -> Outcome {
+    let answer = client::exchange(target.addr, curl_request("/").as_bytes(), TIMEOUT);
+    verdict(
+        answer.is_silent_close(),
+        Exchange {
+            sent: shown_request("/"),
+            expected: "nothing: the connection closes without an answer \
+                       (curl says “Empty reply from server”, or that the connection was reset)"
+                .to_string(),
+            got: show::describe(&answer),
+        },
+    )
+}
+
+fn closes_at_once(target: &Target) -> Outcome {
+    const PATIENCE: Duration = Duration::from_secs(2);
+    let sent = "a connection, and nothing on it".to_string();
+    let expected = format!(
+        "the server closes the connection within {}, without an answer",
+        secs(PATIENCE)
+    );
+    let mut stream = match client::connect(target.addr) {
+        Ok(stream) => stream,
+        Err(answer) => {
+            return Outcome::Fail(Exchange {
+                sent,
+                expected,
+                got: show::describe(&answer),
+            });
+        }
+    };
+    let started = Instant::now();
+    let answer = client::wait_for_answer(&mut stream, PATIENCE);
+    let got = match &answer {
+        Answer::StillOpen(bytes) if bytes.is_empty() => format!(
+            "the connection was still open after {}: the server waits for a request",
+            secs(PATIENCE)
+        ),
+        other if other.is_silent_close() => {
+            format!(
+                "closed without an answer, after {}",
+                secs(started.elapsed())
+            )
+        }
+        other => show::describe(other),
+    };
+    verdict(
+        answer.is_silent_close(),
+        Exchange {
+            sent,
+            expected,
+            got,
+        },
+    )
+}
+
+fn waits_for_blank_line(target: &Target) -> Outcome {
+    const PATIENCE: Duration = Duration::from_secs(1);
+    let head = b"GET / HTTP/1.1\r\nHost: 127.0.0.1:7878\r\n";
+    let sent = format!(
+        "{}, then, {} later, the blank line \\r\\n",
+        show::escape(head),
+        secs(PATIENCE)
+    );
+    let expected = "the connection stays open until the blank line comes, \
+                    then closes without an answer"
+        .to_string();
+    let fail = |got: String| {
+        Outcome::Fail(Exchange {
+            sent: sent.clone(),
+            expected: expected.clone(),
+            got,
+        })
+    };
+    let mut stream = match client::connect(target.addr) {
+        Ok(stream) => stream,
+        Err(answer) => return fail(show::describe(&answer)),
+    };
+    let before = match stream.write_all(head) {
+        Ok(()) => client::wait_for_answer(&mut stream, PATIENCE),
+        Err(_) => client::wait_for_answer(&mut stream, TIMEOUT),
+    };
+    match before {
+        Answer::StillOpen(bytes) if bytes.is_empty() => {}
+        other if other.is_silent_close() => {
+            return fail("the server closed the connection before the blank line came".into());
+        }
+        other => return fail(format!("before the blank line: {}", show::describe(&other))),
+    }
+    let after = match stream.write_all(b"\r\n") {
+        Ok(()) => client::wait_for_answer(&mut stream, TIMEOUT),
+        Err(e) => Answer::Failed(e),
+    };
+    let holds = after.is_silent_close();
+    let got = if holds {
+        "the connection stayed open until the blank line, then closed without an answer".into()
+    } else {
+        format!(
+            "the connection stayed open until the blank line; after it: {}",
+            show::describe(&after)
+        )
+    };
+    verdict(
+        holds,
+        Exchange {
+            sent,
+            expected,
+            got,
+        },
+    )
+}
+
+fn half_line_harmless(target: &Target) -> Outcome {
+    let first = client::send_and_hang_up(target.addr, b"GET /", TIMEOUT);
+    let second = client::exchange(target.addr, curl_request("/").as_bytes(), TIMEOUT);
+    let holds = first.is_silent_close() && second.is_silent_close();
+    verdict(
+        holds,
+        Exchange {
+            sent: format!(
+                "GET / and then the client hangs up; then, on a new connection, {}",
+                shown_request("/")
+            ),
+            expected: "no answer to either, and the second connection is accepted".into(),
+            got: format!(
+                "to the first: {}; to the second: {}",
+                show::describe(&first),
+                show::describe(&second)
+            ),
+        },
+    )
+}
+
+fn bare_status_line(target: &Target) -> Outcome {
+    paths_get(target, &["/", "/anything"], "HTTP/1.1 200 OK\r\n\r\n")
+}
+
+fn hello_for_root(target: &Target) -> Outcome {
+    paths_get(target, &["/"], &hello())
+}
+
+fn hello_for_any_path(target: &Target) -> Outcome {
+    paths_get(target, &["/no-such-page"], &hello())
+}
+
+fn not_found_for_other_paths(target: &Target) -> Outcome {
+    paths_get(
+        target,
+        &["/something-else", "/hello.html", "//", "/?"],
+        &not_found(),
+    )
+}
+
+fn exact_request_line(target: &Target) -> Outcome {
+    let lines = [
+        "POST / HTTP/1.1",
+        "GET / HTTP/1.0",
+        "get / HTTP/1.1",
+        "GET  / HTTP/1.1",
+    ];
+    let requests: Vec<_> = lines
+        .iter()
+        .map(|line| format!("{line}\r\nHost: 127.0.0.1\r\n\r\n").into_bytes())
+        .collect();
+    let all_sent = format!(
+        "requests whose first line is each of: {}",
+        lines.map(|line| format!("“{line}”")).join(", ")
+    );
+    each_gets(target, &requests, all_sent, &not_found())
+}
+
+/// What came back for a request, with how long it took.
+fn timed(answer: &Answer, took: Duration, expected: &str) -> String {
+    match answer.complete() {
+        Some(bytes) if bytes == expected.as_bytes() => {
+            format!("{}, after {}", name_of(expected), secs(took))
+        }
+        _ => format!(
+            "after {}: {}",
+            secs(took),
+            show::answer_against(answer, expected.as_bytes())
+        ),
+    }
+}
+
+fn sleep_answers(target: &Target) -> Outcome {
+    let expected = hello();
+    let least = target.sleep * 8 / 10;
+    let (answer, took) = Pending::get(target.addr, "/sleep", target.patience()).wait();
+    let complete = answer.complete() == Some(expected.as_bytes());
+    let mut got = timed(&answer, took, &expected);
+    if complete && took < least {
+        got.push_str(": it did not sleep");
+    }
+    verdict(
+        complete && took >= least,
+        Exchange {
+            sent: shown_request("/sleep"),
+            expected: format!(
+                "hello.html, after at least {} (the sleep is {})",
+                secs(least),
+                secs(target.sleep)
+            ),
+            got,
+        },
+    )
+}
+
+fn root_waits_behind_sleep(target: &Target) -> Outcome {
+    let expected = hello();
+    let least = target.sleep * 8 / 10;
+    let slow = Pending::get(target.addr, "/sleep", target.patience());
+    let (answer, took) = Pending::get(target.addr, "/", target.patience()).wait();
+    target.leave_running([slow]);
+    let complete = answer.complete() == Some(expected.as_bytes());
+    let mut got = timed(&answer, took, &expected);
+    if complete && took < least {
+        got.push_str(": it did not wait");
+    }
+    verdict(
+        complete && took >= least,
+        Exchange {
+            sent: "curl's request for /sleep, and right after it, on a second connection, \
+                   the one for /"
+                .into(),
+            expected: format!(
+                "hello.html for /, but only after at least {}: it waits for /sleep ({})",
+                secs(least),
+                secs(target.sleep)
+            ),
+            got,
+        },
+    )
+}
+
+fn root_not_held_up(target: &Target) -> Outcome {
+    let expected = hello();
+    let most = target.sleep / 2;
+    let slow: Vec<_> = (0..2)
+        .map(|_| Pending::get(target.addr, "/sleep", target.patience()))
+        .collect();
+    let mut fast = Pending::get(target.addr, "/", target.patience());
+    let (holds, got) = match fast.by(Instant::now() + most) {
+        Some((answer, took)) => (
+            answer.complete() == Some(expected.as_bytes()) && *took < most,
+            timed(answer, *took, &expected),
+        ),
+        None => (
+            false,
+            format!("no answer to / within {}: it waits for /sleep", secs(most)),
+        ),
+    };
+    target.leave_running(slow.into_iter().chain([fast]));
+    verdict(
+        holds,
+        Exchange {
+            sent: "curl's request for /sleep twice, and right after, on a third connection, \
+                   the one for /"
+                .into(),
+            expected: format!(
+                "hello.html for /, within {} (half the sleep of {})",
+                secs(most),
+                secs(target.sleep)
+            ),
+            got,
+        },
+    )
+}
+
+/// Sends `count` requests for `/sleep` at once; returns them and when they were sent.
+fn sleeps(target: &Target, count: usize) -> (Instant, Vec<Pending>) {
+    let started = Instant::now();
+    let pending = (0..count)
+        .map(|_| Pending::get(target.addr, "/sleep", target.patience()))
+        .collect();
+    (started, pending)
+}
+
+/// The times, as a list: `5.00 s, 5.01 s`.
+fn times(took: &[Duration]) -> String {
+    took.iter().map(|t| secs(*t)).collect::<Vec<_>>().join(", ")
+}
+
+fn sleeps_side_by_side(target: &Target) -> Outcome {
+    let expected = hello();
+    let most = target.sleep * 3 / 2;
+    let (started, mut pending) = sleeps(target, 8);
+    let mut took = Vec::new();
+    let mut wrong = None;
+    for request in &mut pending {
+        match request.by(started + most) {
+            Some((answer, t)) if answer.complete() == Some(expected.as_bytes()) => took.push(*t),
+            Some((answer, t)) => {
+                wrong.get_or_insert_with(|| timed(answer, *t, &expected));
+            }
+            None => {}
+        }
+    }
+    target.leave_running(pending);
+    let got = match wrong {
+        Some(wrong) => format!("one answer was not hello.html: {wrong}"),
+        None if took.len() == 8 => format!("all eight, after {}", times(&took)),
+        None => format!(
+            "only {} of eight answered within {}{}",
+            took.len(),
+            secs(most),
+            if took.is_empty() {
+                String::new()
+            } else {
+                format!(", after {}", times(&took))
+            }
+        ),
+    };
+    verdict(
+        took.len() == 8,
+        Exchange {
+            sent: "curl's request for /sleep, eight times at once, each on its own connection"
+                .into(),
+            expected: format!(
+                "hello.html for all eight, within {} (one and a half sleeps of {})",
+                secs(most),
+                secs(target.sleep)
+            ),
+            got,
+        },
+    )
+}
+
+fn four_at_a_time(target: &Target) -> Outcome {
+    let expected = hello();
+    let first_round = target.sleep * 3 / 2;
+    let second_round = target.sleep * 5 / 2;
+    let (started, mut pending) = sleeps(target, 5);
+    let mut early = Vec::new();
+    let mut waiting = Vec::new();
+    let mut wrong = None;
+    for (index, request) in pending.iter_mut().enumerate() {
+        match request.by(started + first_round) {
+            Some((answer, t)) if answer.complete() == Some(expected.as_bytes()) => early.push(*t),
+            Some((answer, t)) => {
+                wrong.get_or_insert_with(|| timed(answer, *t, &expected));
+            }
+            None => waiting.push(index),
+        }
+    }
+    let mut late = Vec::new();
+    if early.len() == 4 && wrong.is_none() {
+        for index in waiting {
+            match pending[index].by(started + second_round) {
+                Some((answer, t)) if answer.complete() == Some(expected.as_bytes()) => {
+                    late.push(*t);
+                }
+                Some((answer, t)) => {
+                    wrong.get_or_insert_with(|| timed(answer, *t, &expected));
+                }
+                None => {}
+            }
+        }
+    }
+    target.leave_running(pending);
+    let got = match wrong {
+        Some(wrong) => format!("one answer was not hello.html: {wrong}"),
+        None if early.len() == 4 && late.len() == 1 => format!(
+            "four after {}; the fifth after {}",
+            times(&early),
+            times(&late)
+        ),
+        None if early.len() == 4 => format!(
+            "four after {}; the fifth not within {}",
+            times(&early),
+            secs(second_round)
+        ),
+        None if early.is_empty() => format!("none within {}", secs(first_round)),
+        None => format!(
+            "{} within {} (after {}), not four",
+            early.len(),
+            secs(first_round),
+            times(&early)
+        ),
+    };
+    verdict(
+        early.len() == 4 && late.len() == 1,
+        Exchange {
+            sent: "curl's request for /sleep, five times at once, each on its own connection"
+                .into(),
+            expected: format!(
+                "hello.html for four of them within {} (one and a half sleeps of {}), \
+                 and for the fifth after that, within {}",
+                secs(first_round),
+                secs(target.sleep),
+                secs(second_round)
+            ),
+            got,
+        },
+    )
+}
+
+/// Hangs up `count` times without a word, then asks for `/`.
+fn hang_ups_then_root(target: &Target, count: usize, sent: String) -> Outcome {
+    let expected = hello();
+    let mut answered = None;
+    for _ in 0..count {
+        let answer = client::send_and_hang_up(target.addr, b"", TIMEOUT);
+        if !answer.is_silent_close() {
+            answered = Some(answer);
+            break;
+        }
+    }
+    let root = client::exchange(target.addr, curl_request("/").as_bytes(), TIMEOUT);
+    let holds = answered.is_none() && root.complete() == Some(expected.as_bytes());
+    let got = match answered {
+        Some(answer) => format!("to a client that hung up: {}", show::describe(&answer)),
+        None => format!(
+            "no answer to the clients that hung up; to /: {}",
+            match root.complete() {
+                Some(bytes) if bytes == expected.as_bytes() => "hello.html".to_string(),
+                _ => show::answer_against(&root, expected.as_bytes()),
+            }
+        ),
+    };
+    verdict(
+        holds,
+        Exchange {
+            sent,
+            expected: "no answer to the clients that hang up, and hello.html for /".into(),
+            got,
+        },
+    )
+}
+
+fn hang_up_does_not_stop_the_server(target: &Target) -> Outcome {
+    hang_ups_then_root(
+        target,
+        1,
+        format!(
+            "a connection that hangs up without sending anything; then {}",
+            shown_request("/")
+        ),
+    )
+}
+
+fn hang_ups_cost_no_worker(target: &Target) -> Outcome {
+    hang_ups_then_root(
+        target,
+        8,
+        format!(
+            "eight connections, one after the other, that hang up without sending anything; \
+             then {}",
+            shown_request("/")
+        ),
+    )
+}
+
+fn ctrl_c_finishes_the_request_in_progress(target: &Target) -> Outcome {
+    let Some(pid) = target.pid else {
+        return Outcome::Skipped(
+            "Skipped: this claim needs your server's process id, and it stops your server. \
+             Run the check again with `--pid <PID>`; `pgrep -n <name of your package>` \
+             prints the id."
+                .into(),
+        );
+    };
+    signal::ctrl_c(target, pid)
+}
+
+#[cfg(unix)]
+mod signal {
+    use super::*;
+    use std::net::TcpStream;
+    use std::process::{Command, Stdio};
+    use std::thread;
+
+    /// Whether the process `pid` has ended. (A process that has ended but
+    /// whose parent has not collected it yet, a zombie, counts as ended.)
+    fn has_ended(pid: u32) -> bool {
+        match Command::new("ps")
+            .args(["-o", "stat=", "-p", &pid.to_string()])
+            .stderr(Stdio::null())
+            .output()
+        {
+            Ok(output) => {
+                let state = String::from_utf8_lossy(&output.stdout);
+                state.trim().is_empty() || state.trim_start().starts_with('Z')
+            }
+            Err(_) => !Command::new("kill")
+                .args(["-0", &pid.to_string()])
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|status| status.success()),
+        }
+    }
+
+    pub fn ctrl_c(target: &Target, pid: u32) -> Outcome {
+        let expected = hello();
+        let sent = format!(
+            "curl's request for /sleep; {} later, while it sleeps, SIGINT to process {pid} \
+             (what Ctrl-C sends); then new connections",
+            secs(target.sleep / 5)
+        );
+        let expects = "new connections refused while /sleep still runs, hello.html for /sleep, \
+                       and the process ends"
+            .to_string();
+        let slow = Pending::get(target.addr, "/sleep", target.patience());
+        // Time enough for the server to take the request.
+        thread::sleep(target.sleep / 5);
+        let signalled = Command::new("kill")
+            .args(["-INT", &pid.to_string()])
+            .status();
+        if !signalled.is_ok_and(|status| status.success()) {
+            target.leave_running([slow]);
+            return Outcome::Fail(Exchange {
+                sent,
+                expected: expects,
+                got: format!("`kill -INT {pid}` failed: is that your server's process id?"),
+            });
+        }
+        let signalled_at = Instant::now();
+
+        // Connections are refused from some moment on; when?
+        let deadline = signalled_at + TIMEOUT;
+        let refused_after = loop {
+            if TcpStream::connect(target.addr).is_err() {
+                break Some(signalled_at.elapsed());
+            }
+            if Instant::now() >= deadline {
+                break None;
+            }
+            thread::sleep(Duration::from_millis(20));
+        };
+        let (answer, took) = slow.wait();
+        let answered_after = took.saturating_sub(target.sleep / 5);
+        let complete = answer.complete() == Some(expected.as_bytes());
+
+        let deadline = Instant::now() + TIMEOUT;
+        let ended = loop {
+            if has_ended(pid) {
+                break true;
+            }
+            if Instant::now() >= deadline {
+                break false;
+            }
+            thread::sleep(Duration::from_millis(20));
+        };
+
+        let refused_in_time = refused_after.is_some_and(|t| t < answered_after || !complete);
+        let mut got = vec![match refused_after {
+            Some(t) => format!("new connections refused {} after the signal", secs(t)),
+            None => format!(
+                "new connections still accepted {} after the signal",
+                secs(TIMEOUT)
+            ),
+        }];
+        got.push(if complete {
+            format!(
+                "hello.html for /sleep, {} after the signal",
+                secs(answered_after)
+            )
+        } else {
+            format!(
+                "for /sleep: {}",
+                show::answer_against(&answer, expected.as_bytes())
+            )
+        });
+        got.push(if ended {
+            "the process ended".to_string()
+        } else {
+            format!("the process still ran {} later", secs(TIMEOUT))
+        });
+        verdict(
+            complete && refused_in_time && ended,
+            Exchange {
+                sent,
+                expected: expects,
+                got: got.join("; "),
+            },
+        )
+    }
+}
+
+#[cfg(not(unix))]
+mod signal {
+    use super::*;
+
+    pub fn ctrl_c(_target: &Target, _pid: u32) -> Outcome {
+        Outcome::Skipped("Skipped: sending SIGINT needs a Unix system (Linux, macOS).".into())
+    }
+}

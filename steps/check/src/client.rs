@@ -1,0 +1,196 @@
+//! The client side of the claims: connections, requests and answers, with
+//! deadlines, so that a server that never answers makes a claim fail instead
+//! of hanging the check.
+
+use std::io::{self, ErrorKind, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How long we wait for anything that should happen at once.
+///
+/// Generous on purpose: a loaded machine must never make a correct server
+/// look broken.
+pub const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The request `curl http://127.0.0.1:7878{path}` sends (curl 7.88.1).
+pub fn curl_request(path: &str) -> String {
+    format!(
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:7878\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n"
+    )
+}
+
+/// What came back for one request.
+#[derive(Debug)]
+pub enum Answer {
+    /// The server closed the connection after sending these bytes (maybe none).
+    Closed(Vec<u8>),
+    /// The connection was reset or broken, after these bytes.
+    Reset(Vec<u8>),
+    /// The connection was still open when we stopped waiting, after these bytes.
+    StillOpen(Vec<u8>),
+    /// We could not connect at all.
+    CannotConnect(io::Error),
+    /// Something else went wrong.
+    Failed(io::Error),
+}
+
+impl Answer {
+    /// The complete answer, if the server sent one and closed the connection.
+    pub fn complete(&self) -> Option<&[u8]> {
+        match self {
+            Answer::Closed(bytes) => Some(bytes),
+            _ => None,
+        }
+    }
+
+    /// True if the server sent nothing at all and ended the connection.
+    pub fn is_silent_close(&self) -> bool {
+        match self {
+            Answer::Closed(bytes) | Answer::Reset(bytes) => bytes.is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// Reads until the server closes the connection or `patience` is over.
+fn read_answer(stream: &mut TcpStream, patience: Duration) -> Answer {
+    let deadline = Instant::now() + patience;
+    let mut bytes = Vec::new();
+    let mut chunk = [0; 4096];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Answer::StillOpen(bytes);
+        }
+        if let Err(e) = stream.set_read_timeout(Some(left)) {
+            return Answer::Failed(e);
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) => return Answer::Closed(bytes),
+            Ok(n) => bytes.extend_from_slice(&chunk[..n]),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                return Answer::StillOpen(bytes);
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) if is_reset(&e) => return Answer::Reset(bytes),
+            Err(e) => return Answer::Failed(e),
+        }
+    }
+}
+
+fn is_reset(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        ErrorKind::ConnectionReset | ErrorKind::BrokenPipe | ErrorKind::ConnectionAborted
+    )
+}
+
+/// Connects, sends `request` as one write, and reads the answer.
+pub fn exchange(addr: SocketAddr, request: &[u8], patience: Duration) -> Answer {
+    let mut stream = match TcpStream::connect(addr) {
+        Ok(stream) => stream,
+        Err(e) => return Answer::CannotConnect(e),
+    };
+    match stream.write_all(request) {
+        Ok(()) => read_answer(&mut stream, patience),
+        // The server closed before our request arrived: what did it send?
+        Err(e) if is_reset(&e) => match read_answer(&mut stream, patience) {
+            Answer::Closed(bytes) => Answer::Reset(bytes),
+            other => other,
+        },
+        Err(e) => Answer::Failed(e),
+    }
+}
+
+/// Connects, sends `bytes`, hangs up its sending half (as a client that gives
+/// up mid-request does) and reads whatever the server still sends.
+pub fn send_and_hang_up(addr: SocketAddr, bytes: &[u8], patience: Duration) -> Answer {
+    let mut stream = match TcpStream::connect(addr) {
+        Ok(stream) => stream,
+        Err(e) => return Answer::CannotConnect(e),
+    };
+    if let Err(e) = stream
+        .write_all(bytes)
+        .and_then(|()| stream.shutdown(Shutdown::Write))
+    {
+        return if is_reset(&e) {
+            Answer::Reset(Vec::new())
+        } else {
+            Answer::Failed(e)
+        };
+    }
+    read_answer(&mut stream, patience)
+}
+
+/// Connects only, and waits.
+pub fn connect(addr: SocketAddr) -> Result<TcpStream, Answer> {
+    TcpStream::connect(addr).map_err(Answer::CannotConnect)
+}
+
+/// Reads the answer on an open connection, for at most `patience`.
+pub fn wait_for_answer(stream: &mut TcpStream, patience: Duration) -> Answer {
+    read_answer(stream, patience)
+}
+
+/// A request that was sent and whose answer is read on another thread.
+pub struct Pending {
+    sent: Instant,
+    answer: Receiver<(Answer, Instant)>,
+    done: Option<(Answer, Duration)>,
+}
+
+impl Pending {
+    /// Connects and sends `GET {path}` now, on this thread, so that requests
+    /// started one after the other reach the server in that order.
+    pub fn get(addr: SocketAddr, path: &str, patience: Duration) -> Pending {
+        let sent = Instant::now();
+        let (report, answer) = mpsc::channel();
+        match TcpStream::connect(addr) {
+            Err(e) => {
+                let _ = report.send((Answer::CannotConnect(e), Instant::now()));
+            }
+            Ok(mut stream) => match stream.write_all(curl_request(path).as_bytes()) {
+                Err(e) => {
+                    let _ = report.send((Answer::Failed(e), Instant::now()));
+                }
+                Ok(()) => {
+                    thread::spawn(move || {
+                        let answer = read_answer(&mut stream, patience);
+                        let _ = report.send((answer, Instant::now()));
+                    });
+                }
+            },
+        }
+        Pending {
+            sent,
+            answer,
+            done: None,
+        }
+    }
+
+    /// The answer and how long it took, if it came before `deadline`.
+    pub fn by(&mut self, deadline: Instant) -> Option<&(Answer, Duration)> {
+        if self.done.is_none() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.answer.recv_timeout(left) {
+                Ok((answer, at)) => self.done = Some((answer, at - self.sent)),
+                Err(RecvTimeoutError::Timeout) => return None,
+                Err(RecvTimeoutError::Disconnected) => {
+                    self.done = Some((
+                        Answer::Failed(io::Error::other("the client thread failed")),
+                        self.sent.elapsed(),
+                    ));
+                }
+            }
+        }
+        self.done.as_ref()
+    }
+
+    /// Waits for the answer, however long the read's patience allows.
+    pub fn wait(mut self) -> (Answer, Duration) {
+        self.by(Instant::now() + Duration::from_secs(24 * 3600));
+        self.done.expect("the answer came")
+    }
+}
