@@ -46,11 +46,14 @@ check_in_background() {
     local log
     log=$(mktemp)
     {
+        # As in `check`: a background subshell with `set -e`, then `wait`.
         (
             set -euo pipefail
             "$@"
-        ) >"$log" 2>&1
-        echo "$? $SECONDS" >"$log.done"
+        ) >"$log" 2>&1 &
+        local status=0
+        wait "$!" || status=$?
+        echo "$status $SECONDS" >"$log.done"
     } &
     background+=("$!:$SECONDS:$log:$name")
     step "$name (in the background; its output comes at the end)"
