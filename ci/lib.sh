@@ -22,6 +22,9 @@ export SITE_URL
 # Pinned tools. Change a version here and every script follows.
 MDBOOK_VERSION=0.5.4
 I18N_HELPERS_VERSION=0.4.0
+# The quizzes at the end of the chapters. ci/tools/src/quiz.rs knows this
+# version's script (`book-tools quiz-widget`): a new one must be checked there.
+MDBOOK_QUIZ_VERSION=0.5.0
 
 # The English title, as in book.toml; translated titles come from the po files.
 BOOK_TITLE=$(sed -n 's/^title = "\(.*\)"$/\1/p' book.toml | head -n 1)
@@ -95,12 +98,14 @@ ensure_book_toolchain() {
     export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
     ensure_cargo_tool mdbook "$MDBOOK_VERSION" mdbook
     ensure_cargo_tool mdbook-i18n-helpers "$I18N_HELPERS_VERSION" mdbook-gettext
+    ensure_cargo_tool mdbook-quiz "$MDBOOK_QUIZ_VERSION" mdbook-quiz
     ensure_gettext
 }
 
 # extract_pot DIR: writes DIR/messages.pot, every message of the English book,
-# of its "page not found", and of the interface around them (mdBook's buttons,
-# search and keyboard help, the language picker, the description: the list in
+# of its "page not found", of the quizzes (src/quizzes: ci/tools/src/quiz.rs),
+# and of the interface around them (mdBook's buttons, search and keyboard help,
+# the language picker, the quiz's buttons, the description: the list in
 # ci/tools/src/interface.rs). Needs book-tools (ensure_book_tools).
 extract_pot() {
     local dir=$1
@@ -117,6 +122,7 @@ extract_pot() {
         fi
     done
     "$BOOK_TOOLS" interface-pot --description "$BOOK_DESCRIPTION" "$dir/interface.pot"
-    msgcat --use-first "$dir/main/messages.pot" "$dir/page-404/messages.pot" "$dir/interface.pot" \
-        -o "$dir/messages.pot"
+    "$BOOK_TOOLS" quiz-pot src/quizzes "$dir/quiz.pot"
+    msgcat --use-first "$dir/main/messages.pot" "$dir/page-404/messages.pot" "$dir/quiz.pot" \
+        "$dir/interface.pot" -o "$dir/messages.pot"
 }

@@ -63,6 +63,9 @@ check "ci/tools: clippy" in_dir ci/tools cargo clippy --all-targets --quiet -- -
 check "ci/tools: tests" in_dir ci/tools cargo test --quiet
 check "ci/skeptic: rustfmt" in_dir ci/skeptic cargo fmt --check
 
+check "quizzes: one of 3 to 6 questions per chapter, each explained; every tracing answer proven by rustc" \
+    "$BOOK_TOOLS" quiz-check src
+
 check "book: builds in every language without warnings" ci/build.sh
 
 PO_FILES=()
