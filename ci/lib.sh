@@ -40,16 +40,19 @@ die() {
     exit 1
 }
 
-# ensure_cargo_tool CRATE VERSION BINARY: installs CRATE at VERSION unless
-# cargo already installed exactly that version and BINARY is on the PATH.
+# ensure_cargo_tool CRATE VERSION BINARY [--debug]: installs CRATE at VERSION
+# unless cargo already installed exactly that version and BINARY is on the
+# PATH. With --debug, unoptimised: for a tool that does little work, whose
+# optimised build would take minutes of a cold ci/test.sh.
 ensure_cargo_tool() {
     local crate=$1 version=$2 binary=$3
+    local profile=("${@:4}")
     if command -v "$binary" >/dev/null 2>&1 &&
         cargo install --list | grep -qxF "$crate v$version:"; then
         return
     fi
-    step "Installing $crate $version (cargo install --locked; a few minutes, once)"
-    cargo install --locked --quiet "$crate" --version "=$version" ||
+    step "Installing $crate $version (cargo install --locked ${profile[*]}; a few minutes, once)"
+    cargo install --locked --quiet "${profile[@]}" "$crate" --version "=$version" ||
         die "could not install $crate $version"
 }
 
@@ -98,7 +101,9 @@ ensure_book_toolchain() {
     export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
     ensure_cargo_tool mdbook "$MDBOOK_VERSION" mdbook
     ensure_cargo_tool mdbook-i18n-helpers "$I18N_HELPERS_VERSION" mdbook-gettext
-    ensure_cargo_tool mdbook-quiz "$MDBOOK_QUIZ_VERSION" mdbook-quiz
+    # About 1 minute unoptimised on 2 cores, against 2 to 3 optimised; it makes
+    # each language's build about 2 s slower (it validates the quizzes).
+    ensure_cargo_tool mdbook-quiz "$MDBOOK_QUIZ_VERSION" mdbook-quiz --debug
     ensure_gettext
 }
 
