@@ -66,11 +66,19 @@ for lang in "${LANGUAGES[@]}"; do
     # What axe-core finds wrong in the markup of mdBook's templates (see ci/tools/src/a11y.rs).
     "$BOOK_TOOLS" a11y-markup "build/$lang/html" --title "$title" >/dev/null
 
-    # mdBook's own interface (buttons, search, keyboard help) and the
-    # description, in the translation's language: ci/tools/src/interface.rs.
+    # The quiz's script asks theme/interface.js for its buttons' texts (the
+    # same script in every language: the translations share the root's copy).
+    "$BOOK_TOOLS" quiz-widget "build/$lang/html/quiz/quiz-embed.iife.js" >/dev/null ||
+        die "preparing the quiz's script for $lang failed"
+
+    # mdBook's own interface (buttons, search, keyboard help), the quiz's, and
+    # the description, in the translation's language: ci/tools/src/interface.rs;
+    # the quizzes' questions and explanations: ci/tools/src/quiz.rs.
     if [ "$lang" != en ]; then
         "$BOOK_TOOLS" interface-apply --po "po/$lang.po" --description "$BOOK_DESCRIPTION" "build/$lang/html" ||
             die "translating the interface of $lang failed"
+        "$BOOK_TOOLS" quiz-apply --po "po/$lang.po" "build/$lang/html" ||
+            die "translating the quizzes of $lang failed"
     fi
 
     # mdBook indexes every language with English rules; rebuild the index

@@ -22,6 +22,9 @@ export SITE_URL
 # Pinned tools. Change a version here and every script follows.
 MDBOOK_VERSION=0.5.4
 I18N_HELPERS_VERSION=0.4.0
+# The quizzes at the end of the chapters. ci/tools/src/quiz.rs knows this
+# version's script (`book-tools quiz-widget`): a new one must be checked there.
+MDBOOK_QUIZ_VERSION=0.5.0
 
 # The English title, as in book.toml; translated titles come from the po files.
 BOOK_TITLE=$(sed -n 's/^title = "\(.*\)"$/\1/p' book.toml | head -n 1)
@@ -37,16 +40,19 @@ die() {
     exit 1
 }
 
-# ensure_cargo_tool CRATE VERSION BINARY: installs CRATE at VERSION unless
-# cargo already installed exactly that version and BINARY is on the PATH.
+# ensure_cargo_tool CRATE VERSION BINARY [--debug]: installs CRATE at VERSION
+# unless cargo already installed exactly that version and BINARY is on the
+# PATH. With --debug, unoptimised: for a tool that does little work, whose
+# optimised build would take minutes of a cold ci/test.sh.
 ensure_cargo_tool() {
     local crate=$1 version=$2 binary=$3
+    local profile=("${@:4}")
     if command -v "$binary" >/dev/null 2>&1 &&
         cargo install --list | grep -qxF "$crate v$version:"; then
         return
     fi
-    step "Installing $crate $version (cargo install --locked; a few minutes, once)"
-    cargo install --locked --quiet "$crate" --version "=$version" ||
+    step "Installing $crate $version (cargo install --locked ${profile[*]}; a few minutes, once)"
+    cargo install --locked --quiet "${profile[@]}" "$crate" --version "=$version" ||
         die "could not install $crate $version"
 }
 
@@ -95,12 +101,16 @@ ensure_book_toolchain() {
     export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
     ensure_cargo_tool mdbook "$MDBOOK_VERSION" mdbook
     ensure_cargo_tool mdbook-i18n-helpers "$I18N_HELPERS_VERSION" mdbook-gettext
+    # About 1 minute unoptimised on 2 cores, against 2 to 3 optimised; it makes
+    # each language's build about 2 s slower (it validates the quizzes).
+    ensure_cargo_tool mdbook-quiz "$MDBOOK_QUIZ_VERSION" mdbook-quiz --debug
     ensure_gettext
 }
 
 # extract_pot DIR: writes DIR/messages.pot, every message of the English book,
-# of its "page not found", and of the interface around them (mdBook's buttons,
-# search and keyboard help, the language picker, the description: the list in
+# of its "page not found", of the quizzes (src/quizzes: ci/tools/src/quiz.rs),
+# and of the interface around them (mdBook's buttons, search and keyboard help,
+# the language picker, the quiz's buttons, the description: the list in
 # ci/tools/src/interface.rs). Needs book-tools (ensure_book_tools).
 extract_pot() {
     local dir=$1
@@ -117,6 +127,7 @@ extract_pot() {
         fi
     done
     "$BOOK_TOOLS" interface-pot --description "$BOOK_DESCRIPTION" "$dir/interface.pot"
-    msgcat --use-first "$dir/main/messages.pot" "$dir/page-404/messages.pot" "$dir/interface.pot" \
-        -o "$dir/messages.pot"
+    "$BOOK_TOOLS" quiz-pot src/quizzes "$dir/quiz.pot"
+    msgcat --use-first "$dir/main/messages.pot" "$dir/page-404/messages.pot" "$dir/quiz.pot" \
+        "$dir/interface.pot" -o "$dir/messages.pot"
 }

@@ -107,6 +107,9 @@ check "ci/tools: clippy" in_dir ci/tools cargo clippy --all-targets --quiet -- -
 check "ci/tools: tests" in_dir ci/tools cargo test --quiet
 check "ci/skeptic: rustfmt" in_dir ci/skeptic cargo fmt --check
 
+check "quizzes: one of 3 to 6 questions per chapter, each explained; every tracing answer proven by rustc" \
+    "$BOOK_TOOLS" quiz-check src
+
 check "book: builds in every language without warnings" ci/build.sh
 
 PO_FILES=()
@@ -145,7 +148,7 @@ check "site: every internal link and anchor resolves" "$BOOK_TOOLS" links build/
 browser_tests() {
     (ensure_browser_tools && cd ci/browser && node --test)
 }
-check "site: in a real browser (Chromium): interface, picker, search, 404 pages, hreflang and sitemap, shared assets, listing widths, accessibility (axe-core)" browser_tests
+check "site: in a real browser (Chromium): interface, picker, search, 404 pages, hreflang and sitemap, shared assets, listing widths, accessibility (axe-core), the quizzes" browser_tests
 
 finish_background_checks
 

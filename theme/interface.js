@@ -57,10 +57,17 @@
     }
 
     // The translation of a message given by its English text, with its
-    // placeholders filled in; the English one on English pages.
-    function t(english, values = {}) {
+    // placeholders filled in; the English one on English pages (there, with
+    // `englishPlural`, the plural for any count but 1). The quiz's script
+    // calls this too (ci/tools/src/quiz.rs).
+    function t(english, values = {}, englishPlural = undefined) {
         const message = catalogue.messages.find((m) => m.en[0] === english);
-        const template = message ? form(message, values.count) : english;
+        let template = english;
+        if (message) {
+            template = form(message, values.count);
+        } else if (englishPlural !== undefined && values.count !== 1) {
+            template = englishPlural;
+        }
         return fill(template, values);
     }
 

@@ -23,6 +23,8 @@ pub const MDBOOK: &str = "mdBook interface";
 pub const PICKER: &str = "language picker";
 /// The context of the book's description (book.toml).
 pub const DESCRIPTION: &str = "book description";
+/// The context of the quiz widget's strings (mdbook-quiz's script, ci/tools/src/quiz.rs).
+pub const QUIZ: &str = "quiz interface";
 
 /// Where a string is shown, and so how it is translated.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -200,6 +202,115 @@ pub const MESSAGES: &[Message<'static>] = &[
         "Title of that button. Keep {language}: the name of the page's language, in that language (\"Deutsch\").",
         "Language: {language}",
     ),
+    // The quiz at the end of each chapter: mdbook-quiz's script, whose strings
+    // `book-tools quiz-widget` sends through theme/interface.js (ci/tools/src/quiz.rs).
+    script(QUIZ, "Heading of the quiz at the end of a chapter", "Quiz"),
+    Message {
+        context: QUIZ,
+        comment: "Before the quiz starts: how many questions it has. Keep {count}.",
+        msgid: "{count} question",
+        plural: Some("{count} questions"),
+        place: Place::Script,
+    },
+    script(QUIZ, "The button that starts the quiz", "Start"),
+    script(
+        QUIZ,
+        "Above the question being answered. Keep {number} and {total}: the question's number and how many there are.",
+        "Question {number} / {total}",
+    ),
+    script(
+        QUIZ,
+        "Heading of a question. Keep {number}: its number.",
+        "Question {number}",
+    ),
+    script(
+        QUIZ,
+        "Heading of the part where the reader answers",
+        "Response",
+    ),
+    script(QUIZ, "The button that sends the reader's answer", "Submit"),
+    script(
+        QUIZ,
+        "Placeholder of the field for a short answer",
+        "Write your answer here...",
+    ),
+    script(
+        QUIZ,
+        "Above a program whose output the reader predicts",
+        "Determine whether the program will pass the compiler. If it passes, write the expected output of the program if it were executed.",
+    ),
+    script(
+        QUIZ,
+        "Before the two choices: \"This program: (•) DOES compile OR ( ) does NOT compile\"",
+        "This program:",
+    ),
+    script(QUIZ, "First choice after \"This program:\"", "DOES compile"),
+    script(QUIZ, "Between the two choices", "OR"),
+    script(
+        QUIZ,
+        "Second choice after \"This program:\"",
+        "does NOT compile",
+    ),
+    script(
+        QUIZ,
+        "Above the field for the program's output, and above the output in the answers",
+        "The output of this program will be:",
+    ),
+    script(
+        QUIZ,
+        "Placeholder of the field for the program's output",
+        "Write the program's stdout here...",
+    ),
+    script(
+        QUIZ,
+        "Heading of the answers, after the last question",
+        "Answer Review",
+    ),
+    script(
+        QUIZ,
+        "Keep {score} (\"2/3\", in bold) and the <strong>…</strong> around it.",
+        "You answered <strong>{score}</strong> questions correctly.",
+    ),
+    script(
+        QUIZ,
+        "After a wrong answer. Keep {retry} and {answers}: the two buttons below.",
+        "You can either {retry} or {answers}.",
+    ),
+    script(
+        QUIZ,
+        "The button {retry} of \"You can either {retry} or {answers}.\"",
+        "retry the quiz",
+    ),
+    script(
+        QUIZ,
+        "The button {answers} of \"You can either {retry} or {answers}.\"",
+        "see the correct answers",
+    ),
+    script(
+        QUIZ,
+        "Above the reader's answer to a question",
+        "You answered:",
+    ),
+    script(
+        QUIZ,
+        "Above the right answer, after a wrong one",
+        "The correct answer is:",
+    ),
+    script(
+        QUIZ,
+        "The reader's answer to a program: it compiles. Keep the <strong>…</strong>.",
+        "This program <strong>does</strong> compile.",
+    ),
+    script(
+        QUIZ,
+        "The reader's answer to a program: it does not compile. Keep the <strong>…</strong>.",
+        "This program <strong>does not</strong> compile.",
+    ),
+    script(
+        QUIZ,
+        "Before the explanation of an answer (in bold)",
+        "Context",
+    ),
 ];
 
 /// The book's description (book.toml), for search engines and link previews.
@@ -221,7 +332,7 @@ pub fn all_messages(description_text: &str) -> Vec<Message<'_>> {
 }
 
 /// A PO string: quoted and escaped.
-fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {
@@ -236,19 +347,23 @@ fn quote(s: &str) -> String {
     out
 }
 
+/// The header of our catalogues.
+pub(crate) const POT_HEADER: &str = concat!(
+    "msgid \"\"\n",
+    "msgstr \"\"\n",
+    "\"MIME-Version: 1.0\\n\"\n",
+    "\"Content-Type: text/plain; charset=UTF-8\\n\"\n",
+    "\"Content-Transfer-Encoding: 8bit\\n\"\n",
+);
+
 /// The catalogue of the interface strings, in the format of mdbook-xgettext's messages.pot.
 pub fn pot(description_text: &str) -> String {
-    let mut out = String::from(concat!(
-        "msgid \"\"\n",
-        "msgstr \"\"\n",
-        "\"MIME-Version: 1.0\\n\"\n",
-        "\"Content-Type: text/plain; charset=UTF-8\\n\"\n",
-        "\"Content-Transfer-Encoding: 8bit\\n\"\n",
-    ));
+    let mut out = String::from(POT_HEADER);
     for message in all_messages(description_text) {
         let source = match message.context {
             PICKER => "theme/language-picker.js",
             DESCRIPTION => "book.toml",
+            QUIZ => crate::quiz::MDBOOK_QUIZ,
             _ => "mdbook-html 0.5.4",
         };
         out.push_str(&format!("\n#. {}\n#: {source}\n", message.comment));

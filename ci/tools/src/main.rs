@@ -5,6 +5,7 @@ mod codecheck;
 mod interface;
 mod links;
 mod po;
+mod quiz;
 mod rustlex;
 mod search;
 mod serve;
@@ -60,6 +61,34 @@ enum Command {
         /// The translation's HTML (build/<language>/html).
         #[arg(value_name = "html_dir")]
         dir: PathBuf,
+    },
+    /// Writes the catalogue of the quizzes' strings (msgctxt "quiz chNN").
+    QuizPot {
+        /// The quizzes (src/quizzes).
+        #[arg(value_name = "quiz_dir")]
+        quizzes: PathBuf,
+        #[arg(value_name = "quiz.pot")]
+        out: PathBuf,
+    },
+    /// Translates the quizzes in the HTML of a translation, from its po file.
+    QuizApply {
+        #[arg(long, value_name = "file.po")]
+        po: PathBuf,
+        /// The translation's HTML (build/<language>/html).
+        #[arg(value_name = "html_dir")]
+        dir: PathBuf,
+    },
+    /// Makes mdbook-quiz's script show its interface in the page's language (theme/interface.js), in place.
+    QuizWidget {
+        /// mdbook-quiz's script in a built book (build/<language>/html/quiz/quiz-embed.iife.js).
+        #[arg(value_name = "quiz-embed.iife.js")]
+        script: PathBuf,
+    },
+    /// Every chapter of a part ends with a quiz of 3 to 6 questions; every tracing answer is proven.
+    QuizCheck {
+        /// The book's source (src, with SUMMARY.md and quizzes/).
+        #[arg(value_name = "src_dir")]
+        src: PathBuf,
     },
     /// Code blocks of a translation match the English ones, but for comments and messages.
     CodeCheck {
@@ -172,6 +201,13 @@ fn run(command: Command) -> Outcome {
             description,
             dir,
         } => interface_apply(&po, &description, &dir),
+        Command::QuizPot { quizzes, out } => {
+            let pot = quiz::pot(&quiz::load(&quizzes)?);
+            Ok(std::fs::write(&out, pot).map_err(|e| io_error(&out, &e))?)
+        }
+        Command::QuizApply { po, dir } => quiz_apply(&po, &dir),
+        Command::QuizWidget { script } => quiz_widget(&script),
+        Command::QuizCheck { src } => quiz_check(&src),
         Command::CodeCheck {
             reference,
             translated,
@@ -295,6 +331,48 @@ fn interface_apply(po: &Path, description: &str, dir: &Path) -> Outcome {
         dir.display()
     );
     Ok(())
+}
+
+fn quiz_apply(po: &Path, dir: &Path) -> Outcome {
+    let name = po.display();
+    let entries = po::parse(&read_text(po)?).map_err(|e| format!("{name}:{e}"))?;
+    let catalogue = quiz::Catalogue::new(&entries);
+    let mut report = quiz::Translated::default();
+    let pages = quiz::apply(dir, &catalogue, &mut report)?;
+    if let Some(first) = report.unknown.first() {
+        eprintln!(
+            "warning: {name} lacks {} messages of the quizzes, such as {first}: shown in English (run ci/refresh-po.sh)",
+            report.unknown.len()
+        );
+    }
+    println!(
+        "{}: the quizzes of {pages} pages translated: {} of {} messages",
+        dir.display(),
+        report.done,
+        report.messages
+    );
+    Ok(())
+}
+
+fn quiz_widget(script: &Path) -> Outcome {
+    let js = read_text(script)?;
+    let patched = quiz::patch_widget(&js).map_err(|e| format!("{}: {e}", script.display()))?;
+    std::fs::write(script, patched).map_err(|e| io_error(script, &e))?;
+    println!(
+        "{}: the quiz's interface goes through theme/interface.js",
+        script.display()
+    );
+    Ok(())
+}
+
+fn quiz_check(src: &Path) -> Outcome {
+    let report = quiz::check(src)?;
+    let success = format!(
+        "{} quizzes, {} questions; the answers of all {} tracing questions proven \
+         (compiled with rustc, edition 2024, and run)",
+        report.quizzes, report.questions, report.tracing
+    );
+    finish(&report.problems, "the quizzes", &success)
 }
 
 fn code_check(english: &Path, translated: &Path) -> Outcome {
@@ -435,6 +513,10 @@ mod tests {
             &["po-msgstr", "de.po"],
             &["po-msgstr", "de.po", "a", "b"],
             &["code-check", "a", "b", "c"],
+            &["quiz-pot", "src/quizzes"],
+            &["quiz-apply", "build/de/html"],
+            &["quiz-widget"],
+            &["quiz-check"],
             &["code-check", "a"],
             &["links", "--x"],
             &["links", "a", "b"],
@@ -507,6 +589,9 @@ mod tests {
         assert!(error(po_msgstr(missing, "x")));
         assert!(error(code_check(missing, missing)));
         assert!(error(links_check(missing)));
+        assert!(error(quiz_apply(missing, missing)));
+        assert!(error(quiz_widget(missing)));
+        assert!(error(quiz_check(missing)));
         assert!(error(search_index("de", missing)));
         assert!(error(search_index("xx", Path::new("."))));
         assert!(error(share_assets(missing, "/", &["de".to_string()])));
