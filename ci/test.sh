@@ -104,7 +104,7 @@ check "site: every internal link and anchor resolves" "$BOOK_TOOLS" links build/
 browser_tests() {
     (ensure_browser_tools && cd ci/browser && node --test)
 }
-check "site: in a real browser (Chromium): interface, picker, search, 404 pages, hreflang and sitemap, shared assets, listing widths, accessibility (axe-core)" browser_tests
+check "site: in a real browser (Chromium): interface, picker, search, 404 pages, hreflang and sitemap, shared assets, listing widths, the exercises' folds, accessibility (axe-core)" browser_tests
 
 step "Summary"
 for name in "${passed[@]}"; do say "ok      $name"; done

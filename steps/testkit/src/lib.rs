@@ -696,6 +696,26 @@ mod tests {
     }
 
     #[test]
+    fn a_response_is_taken_apart_at_the_blank_line() {
+        let response = Response::parse(
+            b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\nContent-Length:  3\r\n\r\nok\n",
+        );
+        assert_eq!(response.status_line, "HTTP/1.1 200 OK");
+        assert_eq!(response.header("Content-Type"), "text/plain");
+        assert_eq!(response.header("content-length"), "3");
+        assert_eq!(response.text(), "ok\n");
+        let bytes = Response::parse(b"HTTP/1.1 200 OK\r\n\r\n\xff\r\n\r\n");
+        assert!(bytes.headers.is_empty());
+        assert_eq!(bytes.body, b"\xff\r\n\r\n");
+    }
+
+    #[test]
+    #[should_panic(expected = "sent twice")]
+    fn a_header_sent_twice_is_an_error() {
+        Response::parse(b"HTTP/1.1 200 OK\r\nA: 1\r\na: 2\r\n\r\n").header("A");
+    }
+
+    #[test]
     fn not_found_html_is_the_page_the_book_shows() {
         let on_disk = fs::read_to_string(steps_dir().join("404.html")).unwrap();
         assert_eq!(
