@@ -36,8 +36,9 @@ run_tests() {
         cat "$log.part" >>"$log" 2>/dev/null || true
         rm -f "$log.part"
     done
-    sed -i 's/^\([a-z]*\) \(.*::\)\{0,1\}\([^:]*\)$/\1 \3/' "$log"
-    sed -i 's/^.*:://' "$listed"
+    # Without the module path: `tests::goal_1_…` is `goal_1_…`.
+    sed 's/^\([a-z]*\) \(.*::\)\{0,1\}\([^:]*\)$/\1 \3/' "$log" >"$log.names" && mv "$log.names" "$log"
+    sed 's/^.*:://' "$listed" >"$listed.names" && mv "$listed.names" "$listed"
     local missing
     missing=$(comm -23 <(sort "$listed") <(cut -d' ' -f2 "$log" | sort))
     rm -f "$listed"
