@@ -599,13 +599,15 @@ pub struct CheckReport {
     pub problems: Vec<String>,
 }
 
-/// The chapters of SUMMARY.md, by part: (part title, chapter files).
+/// The chapters of SUMMARY.md, by part: (part title, chapter files). Only
+/// the chapters themselves: what is nested under one (the exercises at the
+/// end of a part) has no quiz of its own.
 fn parts(summary: &str) -> Vec<(String, Vec<String>)> {
     let mut parts: Vec<(String, Vec<String>)> = Vec::new();
     for line in summary.lines() {
         if let Some(title) = line.strip_prefix("# Part ") {
             parts.push((format!("Part {title}"), Vec::new()));
-        } else if let (Some(part), Some(link)) = (parts.last_mut(), line.trim().strip_prefix("- ["))
+        } else if let (Some(part), Some(link)) = (parts.last_mut(), line.strip_prefix("- ["))
             && let Some((_, rest)) = link.split_once("](")
             && let Some(file) = rest.strip_suffix(')')
         {
@@ -1180,7 +1182,7 @@ context = "It prints `hi`."
 
     #[test]
     fn reads_the_parts_of_the_summary() {
-        let summary = "# Summary\n\n[Intro](intro.md)\n\n# Part I: A\n\n- [One](ch01-a.md)\n- [Two](ch02-b.md)\n\n# Part II: B\n\n- [Three](ch03-c.md)\n";
+        let summary = "# Summary\n\n[Intro](intro.md)\n\n# Part I: A\n\n- [One](ch01-a.md)\n- [Two](ch02-b.md)\n    - [Exercises](part1-exercises.md)\n\n# Part II: B\n\n- [Three](ch03-c.md)\n";
         assert_eq!(
             parts(summary),
             [

@@ -224,6 +224,69 @@ pub fn get(addr: SocketAddr, path: &str) -> Vec<u8> {
     send(addr, curl_request(path).as_bytes())
 }
 
+/// A response taken apart: for tests that check what it says, not the exact
+/// bytes (the order of the header fields, say, is up to the server).
+#[derive(Debug)]
+pub struct Response {
+    /// The first line, without its CRLF: `HTTP/1.1 200 OK`.
+    pub status_line: String,
+    /// The header fields, in the order they came, names as sent.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// Splits `bytes` at the blank line; panics, showing them, if they are
+    /// not a status line and header fields that end in a blank line.
+    #[track_caller]
+    pub fn parse(bytes: &[u8]) -> Response {
+        let shown = || String::from_utf8_lossy(bytes).into_owned();
+        let end = bytes
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .unwrap_or_else(|| panic!("no blank line (CRLF CRLF) ends the head of {:?}", shown()));
+        let head = std::str::from_utf8(&bytes[..end])
+            .unwrap_or_else(|_| panic!("the head is not UTF-8: {:?}", shown()));
+        let mut lines = head.split("\r\n");
+        let status_line = lines.next().unwrap_or_default().to_string();
+        let headers = lines
+            .map(|line| {
+                let (name, value) = line
+                    .split_once(':')
+                    .unwrap_or_else(|| panic!("{line:?} is not a header field `Name: value`"));
+                (name.to_string(), value.trim().to_string())
+            })
+            .collect();
+        Response {
+            status_line,
+            headers,
+            body: bytes[end + 4..].to_vec(),
+        }
+    }
+
+    /// The value of the header field `name` (in any case); panics if it is
+    /// missing or sent twice.
+    #[track_caller]
+    pub fn header(&self, name: &str) -> &str {
+        let mut values = self
+            .headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str());
+        match (values.next(), values.next()) {
+            (Some(value), None) => value,
+            (None, _) => panic!("no {name} header field in {:?}", self.headers),
+            (Some(_), Some(_)) => panic!("{name} is sent twice: {:?}", self.headers),
+        }
+    }
+
+    /// The body as text.
+    #[track_caller]
+    pub fn text(&self) -> &str {
+        std::str::from_utf8(&self.body).expect("the body is not UTF-8")
+    }
+}
+
 /// Asserts `response` is exactly `expected`, showing both as text when not.
 #[track_caller]
 pub fn assert_bytes(response: &[u8], expected: &str) {
@@ -496,6 +559,14 @@ impl Binary {
         Binary::start_command(path, Command::new(path))
     }
 
+    /// Like [`Binary::start`], with the arguments and environment that
+    /// `configure` gives the command, as `WORKERS=2 cargo run -p … -- --workers 3` does.
+    pub fn start_with(path: &str, configure: impl FnOnce(&mut Command)) -> Binary {
+        let mut command = Command::new(path);
+        configure(&mut command);
+        Binary::start_command(path, command)
+    }
+
     /// Like [`Binary::start`], with the process's limit of open files
     /// (`ulimit -n`) set to `limit`, as a system with a low limit has it.
     #[cfg(unix)]
@@ -660,5 +731,48 @@ impl Drop for Binary {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hello_html_is_the_page_the_book_shows() {
+        let on_disk = fs::read_to_string(steps_dir().join("hello.html")).unwrap();
+        assert_eq!(
+            on_disk, HELLO_HTML,
+            "steps/hello.html changed: update testkit::HELLO_HTML if you meant it"
+        );
+    }
+
+    #[test]
+    fn a_response_is_taken_apart_at_the_blank_line() {
+        let response = Response::parse(
+            b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\nContent-Length:  3\r\n\r\nok\n",
+        );
+        assert_eq!(response.status_line, "HTTP/1.1 200 OK");
+        assert_eq!(response.header("Content-Type"), "text/plain");
+        assert_eq!(response.header("content-length"), "3");
+        assert_eq!(response.text(), "ok\n");
+        let bytes = Response::parse(b"HTTP/1.1 200 OK\r\n\r\n\xff\r\n\r\n");
+        assert!(bytes.headers.is_empty());
+        assert_eq!(bytes.body, b"\xff\r\n\r\n");
+    }
+
+    #[test]
+    #[should_panic(expected = "sent twice")]
+    fn a_header_sent_twice_is_an_error() {
+        Response::parse(b"HTTP/1.1 200 OK\r\nA: 1\r\na: 2\r\n\r\n").header("A");
+    }
+
+    #[test]
+    fn not_found_html_is_the_page_the_book_shows() {
+        let on_disk = fs::read_to_string(steps_dir().join("404.html")).unwrap();
+        assert_eq!(
+            on_disk, NOT_FOUND_HTML,
+            "steps/404.html changed: update testkit::NOT_FOUND_HTML if you meant it"
+        );
     }
 }

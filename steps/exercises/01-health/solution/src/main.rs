@@ -1,0 +1,55 @@
+//! Exercise 1, solved: the server of chapter 6 with a `/health` route.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+
+fn main() {
+    let listener = TcpListener::bind("127.0.0.1:7878").unwrap();
+    println!("Listening on http://{}", listener.local_addr().unwrap());
+
+    for stream in listener.incoming() {
+        let stream = stream.unwrap();
+        handle_connection(stream);
+    }
+}
+
+fn handle_connection(mut stream: TcpStream) {
+    let reader = BufReader::new(&stream);
+    let request_line = reader.lines().next().unwrap().unwrap();
+
+    // ANCHOR: health
+    // Not a file: a short text of our own, answered before the `match`.
+    if request_line == "GET /health HTTP/1.1" {
+        let body = "ok\n";
+        let response = format!(
+            "HTTP/1.1 200 OK\r\n\
+             Content-Type: text/plain; charset=utf-8\r\n\
+             Content-Length: {}\r\n\
+             Connection: close\r\n\
+             \r\n\
+             {body}",
+            body.len()
+        );
+        stream.write_all(response.as_bytes()).unwrap();
+        return;
+    }
+    // ANCHOR_END: health
+
+    let (status_line, file_name) = match request_line.as_str() {
+        "GET / HTTP/1.1" => ("HTTP/1.1 200 OK", "hello.html"),
+        _ => ("HTTP/1.1 404 Not Found", "404.html"),
+    };
+
+    let body = fs::read_to_string(file_name).unwrap();
+    let response = format!(
+        "{status_line}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(response.as_bytes()).unwrap();
+}
+
+// The tests of the exercise: one file, shared with the starting point.
+#[cfg(test)]
+#[path = "../../tests.rs"]
+mod tests;
