@@ -132,9 +132,11 @@ test("the search results' header says how many in German, and in Portuguese, wit
     }
 });
 
-// Keyboard only: Tab from the top of the page to the picker's button.
+// Keyboard only: Tab to the picker's button, from the top of the page or,
+// on a page opened at an #anchor, from that section: past the rest of the
+// page (its links, listings, quiz), then round to the top bar.
 async function tabToPicker(p) {
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < 200; i++) {
         await p.keyboard.press("Tab");
         if (await p.evaluate(() => document.activeElement.id === "language-toggle")) {
             return;
