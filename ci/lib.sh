@@ -99,7 +99,10 @@ ensure_book_tools() {
 ensure_book_toolchain() {
     command -v cargo >/dev/null || die "cargo not found: install Rust from https://rustup.rs first"
     export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
-    ensure_cargo_tool mdbook "$MDBOOK_VERSION" mdbook
+    # Measured on 2 cores: mdBook takes 50 s to install unoptimised against
+    # 119 s optimised, and builds a language in 1.4 s instead of 0.9 s.
+    ensure_cargo_tool mdbook "$MDBOOK_VERSION" mdbook --debug
+    # Optimised: unoptimised, it takes 8.5 s instead of 1.6 s to translate a book.
     ensure_cargo_tool mdbook-i18n-helpers "$I18N_HELPERS_VERSION" mdbook-gettext
     # About 1 minute unoptimised on 2 cores, against 2 to 3 optimised; it makes
     # each language's build about 2 s slower (it validates the quizzes).
