@@ -29,6 +29,10 @@ pub const BOOK_ADDR: &str = "127.0.0.1:7878";
 /// (Their own unit tests use one second, and say so with [`Target::sleep`].)
 pub const BOOK_SLEEP: Duration = Duration::from_secs(5);
 
+/// The address of the published book, which the reports link to: the
+/// default `SITE_URL` of `ci/lib.sh` (a test keeps the two the same).
+pub const BOOK_URL: &str = "https://serving-the-web-with-rust.github.io/book/";
+
 /// The exact bytes of `steps/hello.html`, which the book shows and the servers send.
 ///
 /// If you change `hello.html` on purpose, change this copy too: the test
@@ -157,9 +161,16 @@ impl Section {
             .collect()
     }
 
-    /// `src/ch05-validate.md#the-request-line-decides`.
+    /// `src/ch05-validate.md#the-request-line-decides`: where it is in this repository.
     pub fn path(&self) -> String {
         format!("src/{}#{}", self.chapter().file, self.anchor())
+    }
+
+    /// Where readers find it in the published book:
+    /// `https://…/ch05-validate.html#the-request-line-decides`.
+    pub fn url(&self) -> String {
+        let page = self.chapter().file.trim_end_matches(".md");
+        format!("{BOOK_URL}{page}.html#{}", self.anchor())
     }
 }
 
@@ -395,10 +406,10 @@ pub fn render_result(claim: &Claim, outcome: &Outcome) -> String {
     }
     let _ = writeln!(
         text,
-        "      explained in: Chapter {}, section “{}” ({})",
+        "      explained in: Chapter {}, section “{}”: {}",
         section.chapter,
         section.heading,
-        section.path()
+        section.url()
     );
     text
 }
@@ -464,6 +475,22 @@ mod tests {
             book_file("steps/404.html"),
             NOT_FOUND_HTML,
             "steps/404.html changed: update check::NOT_FOUND_HTML if you meant it"
+        );
+    }
+
+    #[test]
+    fn reports_link_to_the_published_book_of_ci_lib_sh() {
+        let lib = book_file("ci/lib.sh");
+        let default = lib
+            .lines()
+            .find_map(|line| line.strip_prefix("SITE_URL=${SITE_URL:-"))
+            .and_then(|rest| rest.strip_suffix('}'))
+            .expect("ci/lib.sh sets a default SITE_URL");
+        assert_eq!(BOOK_URL, default);
+        let section = claims_for(5)[1].explained_in;
+        assert_eq!(
+            section.url(),
+            format!("{BOOK_URL}ch05-validate.html#the-request-line-decides")
         );
     }
 

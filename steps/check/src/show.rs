@@ -84,7 +84,8 @@ pub fn answer_against(answer: &Answer, expected: &[u8]) -> String {
             let at = first_difference(got, expected);
             let mut text = bytes(got, at);
             if let Some(at) = at {
-                let _ = write!(text, "  (differs from byte {at} on)");
+                // Counted from 1, as people count.
+                let _ = write!(text, "  (differs from byte {} on, counting from 1)", at + 1);
             }
             text
         }
@@ -159,6 +160,9 @@ mod tests {
         let got = format!("{head}{}y{}", "x".repeat(60), "x".repeat(60));
         let shown = answer_against(&Answer::Closed(got.into_bytes()), expected.as_bytes());
         assert!(shown.contains('y'), "{shown}");
-        assert!(shown.ends_with("(differs from byte 79 on)"), "{shown}");
+        assert!(
+            shown.ends_with("(differs from byte 80 on, counting from 1)"),
+            "{shown}"
+        );
     }
 }
