@@ -104,6 +104,12 @@ fn still_nothing_outside_pages() {
         // `Path::new("pages").join("/…")` is `/…`: an absolute path replaces the folder.
         absolute.as_str(),
     ] {
-        assert_bytes(&get(addr, path), &not_found);
+        let got = get(addr, path);
+        let shown = String::from_utf8_lossy(&got);
+        assert!(
+            got == not_found.as_bytes(),
+            "GET {path} must get 404.html: it names a file outside pages/. It got:\n{}",
+            shown.chars().take(300).collect::<String>()
+        );
     }
 }

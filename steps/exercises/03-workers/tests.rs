@@ -11,14 +11,14 @@
 //! `still_…` tests pass from the start: they guard what must not break. The
 //! solution, `ex3-workers-solution`, runs this very file.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 use testkit::{
-    Binary, HELLO_HTML, TIMEOUT, assert_bytes, assert_unanswered_for, get, on_own_loopback,
-    page_response,
+    Binary, HELLO_HTML, TIMEOUT, assert_bytes, curl_request, on_own_loopback, page_response,
+    try_send,
 };
 
 /// The server this file tests: the starting point or the solution, whichever
@@ -50,13 +50,31 @@ fn assert_workers(server: &Binary, n: usize) {
         .map(|_| TcpStream::connect(addr).unwrap())
         .collect();
     // One worker is left: a request is answered.
-    assert_bytes(
-        &get(addr, "/"),
-        &page_response("HTTP/1.1 200 OK", HELLO_HTML),
-    );
+    match try_send(addr, curl_request("/").as_bytes()) {
+        Ok(response) => assert_bytes(&response, &page_response("HTTP/1.1 200 OK", HELLO_HTML)),
+        Err(e) => panic!(
+            "expected {n} workers, but there are fewer: while {} silent clients hold {} \
+             workers, `GET /` should still be answered, and it was not ({e})",
+            n - 1,
+            n - 1
+        ),
+    }
     // None is left: a request waits.
     silent.push(TcpStream::connect(addr).unwrap());
-    assert_unanswered_for(addr, Duration::from_secs(1));
+    let mut waiting = TcpStream::connect(addr).unwrap();
+    waiting
+        .set_read_timeout(Some(Duration::from_secs(1)))
+        .unwrap();
+    waiting.write_all(curl_request("/").as_bytes()).unwrap();
+    match waiting.read(&mut [0; 1]) {
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+        Ok(0) => panic!("the server closed a waiting connection instead of leaving it queued"),
+        Ok(_) => panic!(
+            "expected {n} workers, but there are more: while {n} silent clients hold {n} \
+             workers, one more `GET /` should wait, and it was answered within 1 s"
+        ),
+        Err(e) => panic!("reading failed: {e}"),
+    }
 }
 
 /// Runs the server with `args` and `WORKERS`, which it must refuse; returns
