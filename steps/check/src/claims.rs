@@ -171,6 +171,17 @@ pub static CTRL_C_FINISHES_THE_REQUEST_IN_PROGRESS: Claim = Claim {
     check: ctrl_c_finishes_the_request_in_progress,
 };
 
+// Chapter 13
+
+pub static BAD_CLIENTS_COST_NO_WORKER: Claim = Claim {
+    id: "bad-clients-cost-no-worker",
+    statement: "Clients that break off cost no worker: after 100 clients that send a request \
+                line that is not UTF-8, reset the connection or hang up, four requests for \
+                `/sleep` are still answered after one sleep, and a fifth after two.",
+    explained_in: section(13, "Proving it"),
+    check: bad_clients_cost_no_worker,
+};
+
 /// Every claim, each once.
 pub static ALL: &[&Claim] = &[
     &NO_ANSWER,
@@ -191,6 +202,7 @@ pub static ALL: &[&Claim] = &[
     &FOUR_AT_A_TIME,
     &HANG_UPS_COST_NO_WORKER,
     &CTRL_C_FINISHES_THE_REQUEST_IN_PROGRESS,
+    &BAD_CLIENTS_COST_NO_WORKER,
 ];
 
 /// The pages of chapter 5, which later chapters keep.
@@ -246,6 +258,22 @@ static CH11: [&Claim; 8] = {
     ]
 };
 
+// Chapter 11's claims still hold; Ctrl-C ends the server, so it still comes last.
+static CH13: [&Claim; 9] = {
+    let [a, b, c] = pages!();
+    [
+        a,
+        b,
+        c,
+        &SLEEP_ANSWERS,
+        &ROOT_NOT_HELD_UP,
+        &FOUR_AT_A_TIME,
+        &HANG_UPS_COST_NO_WORKER,
+        &BAD_CLIENTS_COST_NO_WORKER,
+        &CTRL_C_FINISHES_THE_REQUEST_IN_PROGRESS,
+    ]
+};
+
 /// The claims of chapter `number`, in the order the check runs them.
 pub fn of_chapter(number: u8) -> &'static [&'static Claim] {
     match number {
@@ -261,6 +289,7 @@ pub fn of_chapter(number: u8) -> &'static [&'static Claim] {
         10 => &CH10,
         // Chapter 12 shows chapter 11's server in full.
         11 | 12 => &CH11,
+        13 => &CH13,
         _ => &[],
     }
 }
@@ -785,6 +814,74 @@ fn hang_ups_cost_no_worker(target: &Target) -> Outcome {
              then {}",
             shown_request("/")
         ),
+    )
+}
+
+/// A request line that is not UTF-8: `\xff` is never a byte of UTF-8 text.
+const NOT_UTF8: &[u8] = b"GET /\xff HTTP/1.1\r\nHost: 127.0.0.1:7878\r\n\r\n";
+
+/// How many clients that break off [`BAD_CLIENTS_COST_NO_WORKER`] sends.
+const BAD_CLIENTS: usize = 100;
+
+/// Sends the bad clients one after the other; the first one that shows a
+/// problem, described.
+fn send_bad_clients(target: &Target) -> Option<String> {
+    for i in 0..BAD_CLIENTS {
+        let (kind, answer) = match i % 3 {
+            0 => (
+                "a request line that is not UTF-8",
+                client::send_and_hang_up(target.addr, NOT_UTF8, TIMEOUT),
+            ),
+            1 => match client::send_and_reset(target.addr, b"GET /") {
+                Ok(()) => continue,
+                Err(e) => ("half a request line and a reset", Answer::CannotConnect(e)),
+            },
+            _ => (
+                "a hang-up without a word",
+                client::send_and_hang_up(target.addr, b"", TIMEOUT),
+            ),
+        };
+        // Any answer will do, or none, as long as the connection ends.
+        if !matches!(answer, Answer::Closed(_) | Answer::Reset(_)) {
+            return Some(format!(
+                "client {} of {BAD_CLIENTS} ({kind}): {}",
+                i + 1,
+                show::describe(&answer)
+            ));
+        }
+    }
+    None
+}
+
+fn bad_clients_cost_no_worker(target: &Target) -> Outcome {
+    let sent = format!(
+        "{BAD_CLIENTS} clients, one after the other, in turn: a request line that is not UTF-8 \
+         ({}) and a hang-up; half a request line (GET /) and a reset; a hang-up without a word. \
+         Then curl's request for /sleep, five times at once",
+        show::escape(NOT_UTF8)
+    );
+    let expected = "the connection of each of the 100 ends (with or without an answer); then \
+                    hello.html for four of the five after one sleep, and for the fifth after two"
+        .to_string();
+    if let Some(problem) = send_bad_clients(target) {
+        return Outcome::Fail(Exchange {
+            sent,
+            expected,
+            got: problem,
+        });
+    }
+    let (holds, got) = match four_at_a_time(target) {
+        Outcome::Pass(exchange) => (true, exchange.got),
+        Outcome::Fail(exchange) => (false, exchange.got),
+        Outcome::Skipped(why) => (false, why),
+    };
+    verdict(
+        holds,
+        Exchange {
+            sent,
+            expected,
+            got: format!("all {BAD_CLIENTS} connections ended; then {got}"),
+        },
     )
 }
 

@@ -124,6 +124,19 @@ pub fn send_and_hang_up(addr: SocketAddr, bytes: &[u8], patience: Duration) -> A
     read_answer(&mut stream, patience)
 }
 
+/// Connects, sends `bytes`, and hangs up at once with a reset (`RST`)
+/// instead of the usual goodbye (`FIN`), as a browser tab that is closed
+/// can. Waits for nothing: the server's next read or write on that
+/// connection fails.
+pub fn send_and_reset(addr: SocketAddr, bytes: &[u8]) -> io::Result<()> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.write_all(bytes)?;
+    // Closing with a linger time of zero sends a reset.
+    socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO))?;
+    drop(stream);
+    Ok(())
+}
+
 /// Connects only, and waits.
 pub fn connect(addr: SocketAddr) -> Result<TcpStream, Answer> {
     TcpStream::connect(addr).map_err(Answer::CannotConnect)

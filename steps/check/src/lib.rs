@@ -84,8 +84,8 @@ pub struct Chapter {
     pub title: &'static str,
 }
 
-/// The chapters of Parts I and II, in order.
-pub const CHAPTERS: [Chapter; 12] = [
+/// The chapters of the book, in order.
+pub const CHAPTERS: [Chapter; 13] = [
     chapter(1, "ch01-listen.md", "Listening for connections"),
     chapter(2, "ch02-read-request.md", "Reading the request"),
     chapter(3, "ch03-respond.md", "Writing a response"),
@@ -106,6 +106,11 @@ pub const CHAPTERS: [Chapter; 12] = [
     chapter(10, "ch10-pool.md", "Building the pool"),
     chapter(11, "ch11-shutdown.md", "Shutting down gracefully"),
     chapter(12, "ch12-whole-program.md", "The whole program"),
+    chapter(
+        13,
+        "ch13-panics.md",
+        "Jobs that panic, and writes that fail",
+    ),
 ];
 
 const fn chapter(number: u8, file: &'static str, title: &'static str) -> Chapter {
@@ -558,7 +563,7 @@ mod tests {
         for name in ["ch07", "ch7", "07", "7"] {
             assert_eq!(Chapter::parse(name).map(|c| c.number), Some(7), "{name}");
         }
-        for name in ["ch13", "ch00", "chapter7", ""] {
+        for name in ["ch14", "ch00", "chapter7", ""] {
             assert_eq!(Chapter::parse(name), None, "{name}");
         }
     }

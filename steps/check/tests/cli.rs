@@ -155,7 +155,7 @@ fn skips_the_ctrl_c_claim_without_a_pid_and_says_how_to_run_it() {
 fn refuses_what_it_cannot_do_with_status_2() {
     for args in [
         &[][..],
-        &["ch13"],
+        &["ch14"],
         &["ch01", "--addr", "localhost"],
         &["ch07", "--sleep", "0"],
     ] {
@@ -168,7 +168,7 @@ fn refuses_what_it_cannot_do_with_status_2() {
         );
         assert!(!stderr(&output).is_empty(), "{args:?}");
     }
-    assert!(stderr(&check(&["ch13"])).contains("no chapter \"ch13\": try ch01 to ch12"));
+    assert!(stderr(&check(&["ch14"])).contains("no chapter \"ch14\": try ch01 to ch13"));
 }
 
 #[test]
@@ -187,7 +187,7 @@ fn lists_the_chapters_and_their_claims() {
     assert!(text.contains("      root-waits-behind-sleep "), "{text}");
     assert_eq!(
         text.lines().filter(|line| line.starts_with("ch")).count(),
-        12
+        13
     );
 
     let text = stdout(&check(&["--list", "ch09"]));
