@@ -58,6 +58,15 @@ fn passes_chapter_11s_check() {
     check_binary(SERVER, 11, &[]);
 }
 
+/// The flaw that chapter 13 fixes, proven with chapter 13's check: this
+/// server passes every claim of that chapter but the new one. A few clients
+/// that send a request line that is not UTF-8, or reset, end its workers,
+/// and then the server.
+#[test]
+fn fails_chapter_13s_check_on_bad_clients_only() {
+    check_binary(SERVER, 13, &["bad-clients-cost-no-worker"]);
+}
+
 #[test]
 fn sigint_lets_the_request_in_progress_finish() {
     on_own_loopback(|| the_request_in_progress_finishes_after("INT"));
