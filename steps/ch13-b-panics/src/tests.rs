@@ -2,17 +2,17 @@
 //! connection, cost only their own connection. The first flaw of chapter 12,
 //! turned around; the flaws that later chapters fix are still pinned down.
 
-use super::{SLEEP, serve};
+use super::{SLEEP, handle_connection, serve};
 use check::{Target, claims};
-use std::io::{ErrorKind, Read, Write};
+use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
-use std::thread;
+use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 use testkit::{
     HELLO_HTML, TIMEOUT, assert_bytes, assert_unanswered_for, curl_request, enter_steps_dir,
-    page_response, send_and_hang_up, send_and_reset, start_get,
+    page_response, reset, send_and_hang_up, send_and_reset, start_get,
 };
 
 /// Runs `serve` on `listener` with a stop flag; the receiver reports when it returned.
@@ -136,6 +136,44 @@ fn still_serves_hello_html() {
 
 /// A request line that is not UTF-8.
 const NOT_UTF8: &[u8] = b"GET /\xff HTTP/1.1\r\n\r\n";
+
+/// Runs `handle_connection` for one connection on a thread of its own; returns
+/// the client's end, and the handle that hands back what it returned.
+fn handle_one() -> (TcpStream, JoinHandle<io::Result<()>>) {
+    enter_steps_dir();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (stream, _) = listener.accept().unwrap();
+    (client, thread::spawn(move || handle_connection(stream)))
+}
+
+#[test]
+fn a_request_line_that_is_not_utf8_is_an_error_not_a_panic() {
+    let (mut client, handler) = handle_one();
+    client.write_all(NOT_UTF8).unwrap();
+    let result = handler.join().expect("handle_connection panicked");
+    let error = result.expect_err("a line that is not UTF-8 was read");
+    assert_eq!(error.kind(), ErrorKind::InvalidData, "{error}");
+}
+
+#[test]
+fn writing_to_a_client_that_reset_is_an_error_not_a_panic() {
+    let (mut client, handler) = handle_one();
+    client.write_all(curl_request("/sleep").as_bytes()).unwrap();
+    // The server read the request line long ago, and sleeps; then the client
+    // gives up. Only the write of the answer can fail.
+    thread::sleep(SLEEP / 5);
+    reset(client);
+    let result = handler.join().expect("handle_connection panicked");
+    let error = result.expect_err("the write to a reset connection succeeded");
+    assert!(
+        matches!(
+            error.kind(),
+            ErrorKind::ConnectionReset | ErrorKind::BrokenPipe
+        ),
+        "{error}"
+    );
+}
 
 #[test]
 fn a_request_line_that_is_not_utf8_costs_only_its_connection() {

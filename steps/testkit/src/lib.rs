@@ -212,6 +212,11 @@ pub fn send_and_hang_up(addr: SocketAddr, bytes: &[u8]) -> Vec<u8> {
 pub fn send_and_reset(addr: SocketAddr, bytes: &[u8]) {
     let mut stream = TcpStream::connect(addr).expect("cannot connect");
     stream.write_all(bytes).expect("cannot send");
+    reset(stream);
+}
+
+/// Closes `stream` with a reset (`RST`) instead of the usual goodbye (`FIN`).
+pub fn reset(stream: TcpStream) {
     // Closing with a linger time of zero sends a reset.
     socket2::SockRef::from(&stream)
         .set_linger(Some(Duration::ZERO))
