@@ -84,9 +84,9 @@ const SLEEP: Duration = if cfg!(test) {
 // ANCHOR_END: sleep
 
 // ANCHOR: handle_connection
-/// Answers one request. An error in reading or writing, a client that hung up
-/// mid-request or sent bytes that are not UTF-8, ends the connection, and is
-/// handed back to the caller.
+/// Answers one request. An error in reading or writing (a client that reset
+/// the connection, or sent bytes that are not UTF-8) ends the connection, and
+/// is handed back to the caller.
 fn handle_connection(mut stream: TcpStream) -> io::Result<()> {
     let reader = BufReader::new(&stream);
     // ANCHOR: hang_up
