@@ -6,17 +6,14 @@
 //
 // Run by ci/test.sh after ci/build.sh; by hand: `npm test` in ci/browser.
 
-import { after, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { readdirSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { ROOT, SITE, serveSite } from "./harness.mjs";
+import { AXE, cleanRecord } from "./clean-record.mjs";
+import { SITE, serveSite } from "./harness.mjs";
 
 const site = serveSite();
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
 const DESKTOP = { name: "desktop", viewport: { width: 1280, height: 800 } };
@@ -32,41 +29,11 @@ const ALL_PAGES = readdirSync(SITE, { recursive: true })
 const PAGES = process.env.A11Y_PAGES ? process.env.A11Y_PAGES.split(",") : ALL_PAGES;
 
 // The page sweep below costs about a second of axe's time per page and
-// theme. What axe finds depends only on the page's HTML, on what the page
-// loads (style sheets, scripts, fonts, images: every other file of the site),
-// on axe and on this file. So a page that was found clean is skipped while
-// none of them has changed since: a warm run after a change checks the pages
-// the change touched (a theme or asset change, all of them). The record,
-// build/a11y-clean.json, lists clean checks only; a clean clone has none and
-// checks everything, as CI does. A11Y_CACHE=0 checks everything here too.
-const CACHE_FILE = path.join(ROOT, "build/a11y-clean.json");
-const USE_CACHE = process.env.A11Y_CACHE !== "0" && !process.env.A11Y_PAGES;
-const sha256 = (...parts) => {
-    const hash = createHash("sha256");
-    for (const part of parts) hash.update(part).update("\0");
-    return hash.digest("hex");
-};
-// Everything but the pages themselves, hashed once.
-const SHARED_KEY = (() => {
-    const hash = createHash("sha256");
-    hash.update(readFileSync(fileURLToPath(import.meta.url)));
-    hash.update(AXE);
-    for (const file of readdirSync(SITE, { recursive: true, withFileTypes: true })
-        .filter((entry) => entry.isFile() && !entry.name.endsWith(".html"))
-        .map((entry) => path.join(entry.parentPath, entry.name))
-        .sort()) {
-        hash.update(path.relative(SITE, file)).update("\0").update(readFileSync(file));
-    }
-    return hash.digest("hex");
-})();
-const known = new Set(USE_CACHE && existsSync(CACHE_FILE) ? JSON.parse(readFileSync(CACHE_FILE, "utf8")) : []);
-const foundClean = new Set();
-after(() => {
-    if (USE_CACHE) writeFileSync(CACHE_FILE, JSON.stringify([...foundClean].sort()));
-});
-// The key of one page's check on one device in the given themes.
-const checkKey = (url, device, themes) =>
-    sha256(SHARED_KEY, url, device.name, themes.join(","), readFileSync(path.join(SITE, url)));
+// theme, so a check found clean is skipped while nothing it depends on has
+// changed (clean-record.mjs): a warm run after a change checks the pages the
+// change touched (a theme or asset change, all of them).
+const record = cleanRecord(import.meta.url);
+const checkKey = (url, device, themes) => record.key([url], device.name, themes.join(","));
 
 // A browser tab of its own size and theme; the theme is mdBook's choice
 // from the theme menu, which mdBook keeps in localStorage.
@@ -148,8 +115,7 @@ async function checkPages(device, pages, themesOf) {
     let skipped = 0;
     for (const url of pages) {
         const key = checkKey(url, device, themesOf(url));
-        if (known.has(key)) {
-            foundClean.add(key);
+        if (!process.env.A11Y_PAGES && record.isClean(key)) {
             skipped++;
             continue;
         }
@@ -166,7 +132,7 @@ async function checkPages(device, pages, themesOf) {
             }
         }
         if (found.length === before) {
-            foundClean.add(key);
+            record.markClean(key);
         }
     }
     await p.context().close();
@@ -217,9 +183,8 @@ test("axe finds nothing on any page", { concurrency: true }, async (t) => {
 test("axe finds nothing with the search, the menus and the sidebar open, in any theme", async (t) => {
     // Skipped, like the page sweep, while nothing of the site has changed
     // since it was found clean (a search result can lead to any page).
-    const key = sha256(SHARED_KEY, "open states", ...ALL_PAGES.map((url) => readFileSync(path.join(SITE, url))));
-    if (known.has(key)) {
-        foundClean.add(key);
+    const key = record.key(ALL_PAGES, "open states");
+    if (record.isClean(key)) {
         t.diagnostic("the site is unchanged since this was found clean (A11Y_CACHE=0 checks it too)");
         return;
     }
@@ -248,7 +213,7 @@ test("axe finds nothing with the search, the menus and the sidebar open, in any 
     await phone.context().close();
     assert.deepEqual([...p.errors, ...phone.errors], []);
     assert.deepEqual(found, [], `${found.length} accessibility violations:\n${found.join("\n")}`);
-    foundClean.add(key);
+    record.markClean(key);
 });
 
 test("the sidebar toggle is a button that keyboards reach and press", async () => {

@@ -14,12 +14,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
+import { AXE } from "./clean-record.mjs";
 import { ROOT, serveSite } from "./harness.mjs";
 
 const site = serveSite();
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
 const CHAPTER = "ch01-listen.html";
 const UI = "quiz interface";
 

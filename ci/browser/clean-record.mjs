@@ -1,0 +1,72 @@
+// A record of the accessibility checks that found nothing, so that a warm
+// run of ci/test.sh does not repeat them while nothing they depend on has
+// changed. What axe-core finds on a page depends only on the page's HTML,
+// on what the page loads (style sheets, scripts, fonts, images: every other
+// file of the site), on axe, and on the test that drives the page. A check's
+// key hashes all of them; a check whose key is in the record is skipped.
+//
+// Each test file keeps its own record, build/a11y-clean-<name>.json, listing
+// clean checks only. A clean clone has none and checks everything, as CI
+// does; A11Y_CACHE=0 checks everything too.
+
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { after } from "node:test";
+import { fileURLToPath } from "node:url";
+import { ROOT, SITE } from "./harness.mjs";
+
+export const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+const sha256 = (...parts) => {
+    const hash = createHash("sha256");
+    for (const part of parts) hash.update(part).update("\0");
+    return hash.digest("hex");
+};
+
+// Everything of the site but its pages, hashed once per test file.
+let assets;
+function assetsKey() {
+    if (assets === undefined) {
+        const hash = createHash("sha256");
+        for (const file of readdirSync(SITE, { recursive: true, withFileTypes: true })
+            .filter((entry) => entry.isFile() && !entry.name.endsWith(".html"))
+            .map((entry) => path.join(entry.parentPath, entry.name))
+            .sort()) {
+            hash.update(path.relative(SITE, file)).update("\0").update(readFileSync(file));
+        }
+        assets = hash.digest("hex");
+    }
+    return assets;
+}
+
+/**
+ * The record of the test file at `testFileUrl` (its import.meta.url):
+ * `key(pages, ...more)` for a check of those pages (site paths, "/de/x.html")
+ * with any more strings that set it apart; `isClean(key)`; `markClean(key)`.
+ * The record is written when the file's tests end.
+ */
+export function cleanRecord(testFileUrl) {
+    const testFile = fileURLToPath(testFileUrl);
+    const file = path.join(ROOT, "build", `a11y-clean-${path.basename(testFile, ".test.mjs")}.json`);
+    const enabled = process.env.A11Y_CACHE !== "0";
+    const known = new Set(enabled && existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : []);
+    const clean = new Set();
+    const shared = sha256(assetsKey(), AXE, readFileSync(testFile));
+    after(() => {
+        if (enabled) writeFileSync(file, JSON.stringify([...clean].sort()));
+    });
+    return {
+        enabled,
+        key: (pages, ...more) => sha256(shared, ...more, ...pages.flatMap((url) => [url, readFileSync(path.join(SITE, url))])),
+        isClean(key) {
+            if (enabled && known.has(key)) {
+                clean.add(key);
+                return true;
+            }
+            return false;
+        },
+        markClean: (key) => clean.add(key),
+    };
+}
