@@ -131,6 +131,11 @@ pub fn send_and_hang_up(addr: SocketAddr, bytes: &[u8], patience: Duration) -> A
 pub fn send_and_reset(addr: SocketAddr, bytes: &[u8]) -> io::Result<()> {
     let mut stream = TcpStream::connect(addr)?;
     stream.write_all(bytes)?;
+    reset(stream)
+}
+
+/// Closes `stream` with a reset (`RST`) instead of the usual goodbye (`FIN`).
+pub fn reset(stream: TcpStream) -> io::Result<()> {
     // Closing with a linger time of zero sends a reset.
     socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO))?;
     drop(stream);

@@ -20,7 +20,7 @@ pub mod claims;
 mod client;
 mod show;
 
-pub use client::{TIMEOUT, curl_request};
+pub use client::{TIMEOUT, curl_request, reset, send_and_reset};
 
 /// The address every step listens on when a reader runs it.
 pub const BOOK_ADDR: &str = "127.0.0.1:7878";

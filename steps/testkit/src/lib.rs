@@ -210,18 +210,12 @@ pub fn send_and_hang_up(addr: SocketAddr, bytes: &[u8]) -> Vec<u8> {
 /// tab that is closed, a load tool that stops. The server's next read or
 /// write on that connection fails with "connection reset".
 pub fn send_and_reset(addr: SocketAddr, bytes: &[u8]) {
-    let mut stream = TcpStream::connect(addr).expect("cannot connect");
-    stream.write_all(bytes).expect("cannot send");
-    reset(stream);
+    check::send_and_reset(addr, bytes).expect("cannot connect, send or reset");
 }
 
 /// Closes `stream` with a reset (`RST`) instead of the usual goodbye (`FIN`).
 pub fn reset(stream: TcpStream) {
-    // Closing with a linger time of zero sends a reset.
-    socket2::SockRef::from(&stream)
-        .set_linger(Some(Duration::ZERO))
-        .expect("cannot set SO_LINGER");
-    drop(stream);
+    check::reset(stream).expect("cannot set SO_LINGER");
 }
 
 /// `curl http://{addr}{path}`: the response's bytes, exactly as received.
