@@ -126,3 +126,6 @@ fn handle_connection(mut stream: TcpStream) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod flaw_tests;

@@ -6,17 +6,17 @@ use super::{SLEEP, handle_connection, serve};
 use check::{Target, claims};
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use testkit::{
-    HELLO_HTML, TIMEOUT, assert_bytes, assert_unanswered_for, curl_request, enter_steps_dir,
-    page_response, reset, send_and_hang_up, send_and_reset, start_get,
+    HELLO_HTML, TIMEOUT, assert_bytes, curl_request, enter_steps_dir, page_response, reset,
+    send_and_hang_up, send_and_reset, start_get,
 };
 
 /// Runs `serve` on `listener` with a stop flag; the receiver reports when it returned.
-fn serve_in_background(
+pub(crate) fn serve_in_background(
     listener: TcpListener,
     stopping: &Arc<AtomicBool>,
 ) -> mpsc::Receiver<Instant> {
@@ -31,7 +31,7 @@ fn serve_in_background(
 }
 
 /// Runs `serve` on an ephemeral port with a stop flag that is not set.
-fn server() -> (SocketAddr, Arc<AtomicBool>, mpsc::Receiver<Instant>) {
+pub(crate) fn server() -> (SocketAddr, Arc<AtomicBool>, mpsc::Receiver<Instant>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let stopping = Arc::new(AtomicBool::new(false));
@@ -218,43 +218,4 @@ fn passes_chapter_13s_check_claim_after_claim() {
     let chapter = check::Chapter::parse("ch13").unwrap();
     let report = check::run(chapter, &Target::new(addr).sleep(SLEEP));
     assert!(report.passed(), "{}", report.render());
-}
-
-// What the server still gets wrong, as in chapter 12. Each test passes
-// because the flaw is there; the next chapters of Part III turn them around.
-
-#[test]
-fn flaw_the_queue_has_no_limit() {
-    let pool = ch13_b_panics::ThreadPool::new(1);
-    let (release, blocked) = mpsc::channel::<()>();
-    pool.execute(move || {
-        let _ = blocked.recv_timeout(TIMEOUT);
-    });
-    // The only worker is busy, yet `execute` takes 10,000 more jobs without
-    // a word: the queue grows as long as clients keep coming.
-    let ran = Arc::new(AtomicUsize::new(0));
-    let start = Instant::now();
-    for _ in 0..10_000 {
-        let ran = Arc::clone(&ran);
-        pool.execute(move || {
-            ran.fetch_add(1, Ordering::SeqCst);
-        });
-    }
-    assert!(start.elapsed() < Duration::from_secs(5));
-    assert_eq!(ran.load(Ordering::SeqCst), 0, "the worker was busy");
-    // Every one of them was kept, and runs once the worker is free.
-    drop(release);
-    drop(pool);
-    assert_eq!(ran.load(Ordering::SeqCst), 10_000);
-}
-
-#[test]
-fn flaw_a_client_that_stays_connected_and_sends_nothing_holds_a_worker_forever() {
-    let (addr, _stopping, _) = server();
-    // Four clients connect and say nothing, and keep the connection open.
-    let silent: Vec<_> = (0..4).map(|_| TcpStream::connect(addr).unwrap()).collect();
-    // Every worker waits for a request line that never comes, so the next
-    // request waits in the queue.
-    assert_unanswered_for(addr, Duration::from_secs(1));
-    drop(silent);
 }

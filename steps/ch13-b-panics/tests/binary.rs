@@ -12,8 +12,9 @@ use std::net::{SocketAddr, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 use testkit::{
-    Binary, HELLO_HTML, TIMEOUT, assert_bytes, check_binary, on_own_loopback, page_response,
-    send_and_hang_up, send_and_reset, transcript_any_order,
+    Binary, HELLO_HTML, ProcessStats, TIMEOUT, assert_bytes, check_binary, curl_request, flood,
+    on_own_loopback, page_response, send_and_hang_up, send_and_reset, start_get,
+    transcript_any_order,
 };
 
 const SERVER: &str = env!("CARGO_BIN_EXE_ch13-b-panics");
@@ -59,6 +60,58 @@ fn the_request_in_progress_finishes_after(signal: &str) {
 #[test]
 fn passes_chapter_13s_check() {
     check_binary(SERVER, 13, &[]);
+}
+
+/// Chapter 14's check: everything holds but the claim that a full server
+/// answers 503, since this server's queue has no limit.
+#[test]
+fn fails_chapter_14s_check_on_busy_gets_503_only() {
+    check_binary(SERVER, 14, &["busy-gets-503"]);
+}
+
+/// A flaw that chapter 14 fixes: every connection of a flood waits in the
+/// queue, and holds an open file of the server while it waits.
+#[cfg(target_os = "linux")]
+#[test]
+fn flaw_a_flood_makes_the_open_files_grow_with_the_clients() {
+    on_own_loopback(|| {
+        let server = Binary::start(SERVER);
+        let addr = server.addr();
+        let before = ProcessStats::of(server.pid());
+        let sleeping: Vec<_> = (0..4).map(|_| start_get(addr, "/sleep")).collect();
+        thread::sleep(Duration::from_secs(1));
+        let (peak, flood) =
+            ProcessStats::peak_during(server.pid(), || flood(addr, 500, &curl_request("/")));
+        // All of them wait for the sleeps, then get hello.html.
+        assert_eq!(
+            flood.count(&page_response("HTTP/1.1 200 OK", HELLO_HTML)),
+            500
+        );
+        assert!(
+            peak.open_files >= before.open_files + 400,
+            "{} open files at most, {} before",
+            peak.open_files,
+            before.open_files
+        );
+        drop(sleeping);
+    });
+}
+
+/// A flaw that chapter 14 fixes: when the process has no file left for a
+/// new connection, `accept` fails, and `unwrap` ends the server.
+#[cfg(target_os = "linux")]
+#[test]
+fn flaw_with_24_open_files_a_flood_ends_the_server() {
+    on_own_loopback(|| {
+        let mut server = Binary::start_with_open_file_limit(SERVER, 24);
+        let addr = server.addr();
+        let _sleeping: Vec<_> = (0..4).map(|_| start_get(addr, "/sleep")).collect();
+        thread::sleep(Duration::from_secs(1));
+        flood(addr, 100, &curl_request("/"));
+        let (status, stderr) = server.wait_for_exit();
+        assert!(!status.success(), "exit status {status}");
+        assert!(stderr.contains("Too many open files"), "{stderr}");
+    });
 }
 
 #[test]

@@ -182,6 +182,18 @@ pub static BAD_CLIENTS_COST_NO_WORKER: Claim = Claim {
     check: bad_clients_cost_no_worker,
 };
 
+// Chapter 14
+
+pub static BUSY_GETS_503: Claim = Claim {
+    id: "busy-gets-503",
+    statement: "When every worker is busy and the queue is full, a request is answered at once \
+                with `503 Service Unavailable` and `Retry-After`: with four requests for \
+                `/sleep` in progress, 100 more requests for `/` each get hello.html or a 503, \
+                and 503s come before the sleeps are over.",
+    explained_in: section(14, "Saying no"),
+    check: busy_gets_503,
+};
+
 /// Every claim, each once.
 pub static ALL: &[&Claim] = &[
     &NO_ANSWER,
@@ -203,6 +215,7 @@ pub static ALL: &[&Claim] = &[
     &HANG_UPS_COST_NO_WORKER,
     &CTRL_C_FINISHES_THE_REQUEST_IN_PROGRESS,
     &BAD_CLIENTS_COST_NO_WORKER,
+    &BUSY_GETS_503,
 ];
 
 /// The pages of chapter 5, which later chapters keep.
@@ -274,6 +287,23 @@ static CH13: [&Claim; 9] = {
     ]
 };
 
+// Chapter 13's claims still hold, and a full server says so.
+static CH14: [&Claim; 10] = {
+    let [a, b, c] = pages!();
+    [
+        a,
+        b,
+        c,
+        &SLEEP_ANSWERS,
+        &ROOT_NOT_HELD_UP,
+        &FOUR_AT_A_TIME,
+        &HANG_UPS_COST_NO_WORKER,
+        &BAD_CLIENTS_COST_NO_WORKER,
+        &BUSY_GETS_503,
+        &CTRL_C_FINISHES_THE_REQUEST_IN_PROGRESS,
+    ]
+};
+
 /// The claims of chapter `number`, in the order the check runs them.
 pub fn of_chapter(number: u8) -> &'static [&'static Claim] {
     match number {
@@ -290,6 +320,7 @@ pub fn of_chapter(number: u8) -> &'static [&'static Claim] {
         // Chapter 12 shows chapter 11's server in full.
         11 | 12 => &CH11,
         13 => &CH13,
+        14 => &CH14,
         _ => &[],
     }
 }
@@ -881,6 +912,113 @@ fn bad_clients_cost_no_worker(target: &Target) -> Outcome {
             sent,
             expected,
             got: format!("all {BAD_CLIENTS} connections ended; then {got}"),
+        },
+    )
+}
+
+/// How many requests for `/` [`BUSY_GETS_503`] sends while the workers sleep.
+const CROWD: usize = 100;
+
+/// Whether `bytes` is a whole `503 Service Unavailable` answer with a
+/// `Retry-After` header: the status line, headers, and as many bytes of body
+/// as `Content-Length` says (any page will do).
+pub fn is_busy_answer(bytes: &[u8]) -> bool {
+    let Some(end) = bytes.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return false;
+    };
+    let Ok(head) = std::str::from_utf8(&bytes[..end]) else {
+        return false;
+    };
+    let mut lines = head.split("\r\n");
+    if lines.next() != Some("HTTP/1.1 503 Service Unavailable") {
+        return false;
+    }
+    let mut retry_after = false;
+    let mut length = None;
+    for line in lines {
+        let Some((name, value)) = line.split_once(':') else {
+            return false;
+        };
+        if name.eq_ignore_ascii_case("retry-after") {
+            retry_after = !value.trim().is_empty();
+        } else if name.eq_ignore_ascii_case("content-length") {
+            length = value.trim().parse::<usize>().ok();
+        }
+    }
+    retry_after && length == Some(bytes.len() - end - 4)
+}
+
+fn busy_gets_503(target: &Target) -> Outcome {
+    let expected = hello();
+    let sent = format!(
+        "curl's request for /sleep, four times at once; {} later, curl's request for /, \
+         {CROWD} times at once, each on its own connection",
+        secs(target.sleep / 5)
+    );
+    let expects = format!(
+        "each of the {CROWD} gets hello.html or a whole 503 Service Unavailable with a \
+         Retry-After header, and at least one 503 comes within {} (before the sleeps are over)",
+        secs(target.sleep / 2)
+    );
+    let (_, sleeping) = sleeps(target, 4);
+    // Time enough for the four to reach the workers.
+    std::thread::sleep(target.sleep / 5);
+    let crowd: Vec<Pending> = (0..CROWD)
+        .map(|_| Pending::get(target.addr, "/", target.patience()))
+        .collect();
+    let mut pages = 0;
+    let mut early_503s = Vec::new();
+    let mut late_503s = 0;
+    let mut wrong = None;
+    for (index, request) in crowd.into_iter().enumerate() {
+        let (answer, took) = request.wait();
+        match answer.complete() {
+            Some(bytes) if bytes == expected.as_bytes() => pages += 1,
+            Some(bytes) if is_busy_answer(bytes) => {
+                if took < target.sleep / 2 {
+                    early_503s.push(took);
+                } else {
+                    late_503s += 1;
+                }
+            }
+            _ => {
+                wrong.get_or_insert_with(|| {
+                    format!(
+                        "request {} of {CROWD}, after {}: {}",
+                        index + 1,
+                        secs(took),
+                        show::describe(&answer)
+                    )
+                });
+            }
+        }
+    }
+    target.leave_running(sleeping);
+    let holds = wrong.is_none() && !early_503s.is_empty();
+    let slowest = early_503s.iter().max().copied();
+    let got = match wrong {
+        Some(wrong) => format!("one answer was neither hello.html nor a 503: {wrong}"),
+        None => format!(
+            "{pages} × hello.html, {} × 503 within {}{}{}",
+            early_503s.len(),
+            secs(target.sleep / 2),
+            match slowest {
+                Some(t) => format!(" (the slowest after {})", secs(t)),
+                None => String::new(),
+            },
+            if late_503s > 0 {
+                format!(", {late_503s} × 503 later")
+            } else {
+                String::new()
+            }
+        ),
+    };
+    verdict(
+        holds,
+        Exchange {
+            sent,
+            expected: expects,
+            got,
         },
     )
 }

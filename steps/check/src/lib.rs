@@ -65,6 +65,32 @@ pub const NOT_FOUND_HTML: &str = r#"<!DOCTYPE html>
 </html>
 "#;
 
+/// The exact bytes of `steps/503.html`, the page of chapter 14's servers for
+/// a client they cannot serve now (see [`HELLO_HTML`]).
+pub const BUSY_HTML: &str = r#"<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8">
+    <title>Too busy</title>
+  </head>
+  <body>
+    <h1>Too busy</h1>
+    <p>Every worker is busy. Please try again in a moment.</p>
+  </body>
+</html>
+"#;
+
+/// The whole answer of chapter 14's servers when every worker is busy and
+/// the queue is full.
+pub fn busy_response() -> String {
+    let body = BUSY_HTML;
+    format!(
+        "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+}
+
 /// The response we expect for a page: status line, `Content-Length`,
 /// `Connection: close`, blank line, body.
 pub fn page_response(status_line: &str, body: &str) -> String {
@@ -85,7 +111,7 @@ pub struct Chapter {
 }
 
 /// The chapters of the book, in order.
-pub const CHAPTERS: [Chapter; 13] = [
+pub const CHAPTERS: [Chapter; 14] = [
     chapter(1, "ch01-listen.md", "Listening for connections"),
     chapter(2, "ch02-read-request.md", "Reading the request"),
     chapter(3, "ch03-respond.md", "Writing a response"),
@@ -110,6 +136,11 @@ pub const CHAPTERS: [Chapter; 13] = [
         13,
         "ch13-panics.md",
         "Jobs that panic, and writes that fail",
+    ),
+    chapter(
+        14,
+        "ch14-bounded-queue.md",
+        "A bounded queue, and saying no",
     ),
 ];
 
@@ -472,6 +503,34 @@ mod tests {
             HELLO_HTML,
             "steps/hello.html changed: update check::HELLO_HTML if you meant it"
         );
+    }
+
+    #[test]
+    fn busy_html_is_the_page_the_book_shows() {
+        assert_eq!(
+            book_file("steps/503.html"),
+            BUSY_HTML,
+            "steps/503.html changed: update check::BUSY_HTML if you meant it"
+        );
+    }
+
+    #[test]
+    fn a_busy_answer_is_a_whole_503_with_retry_after() {
+        use claims::is_busy_answer;
+        assert!(is_busy_answer(busy_response().as_bytes()));
+        let short =
+            "HTTP/1.1 503 Service Unavailable\r\nretry-after: 5\r\ncontent-length: 2\r\n\r\nno";
+        assert!(is_busy_answer(short.as_bytes()));
+        // Without Retry-After, with a body cut short, with another status.
+        let without = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 2\r\n\r\nno";
+        assert!(!is_busy_answer(without.as_bytes()));
+        assert!(!is_busy_answer(&busy_response().as_bytes()[..100]));
+        assert!(!is_busy_answer(
+            busy_response()
+                .replace("503 Service Unavailable", "200 OK")
+                .as_bytes()
+        ));
+        assert!(!is_busy_answer(b""));
     }
 
     #[test]

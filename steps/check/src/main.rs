@@ -15,7 +15,7 @@ use std::time::Duration;
 #[derive(Parser)]
 #[command(name = "check")]
 struct Args {
-    /// The chapter whose claims to check: ch01 to ch13.
+    /// The chapter whose claims to check: ch01 to ch14.
     #[arg(required_unless_present = "list", value_parser = parse_chapter)]
     chapter: Option<Chapter>,
 
@@ -38,7 +38,8 @@ struct Args {
 }
 
 fn parse_chapter(name: &str) -> Result<Chapter, String> {
-    Chapter::parse(name).ok_or_else(|| format!("no chapter {name:?}: try ch01 to ch13"))
+    let last = CHAPTERS[CHAPTERS.len() - 1].name();
+    Chapter::parse(name).ok_or_else(|| format!("no chapter {name:?}: try ch01 to {last}"))
 }
 
 fn list(chapters: &[Chapter]) {

@@ -28,7 +28,10 @@ use std::time::{Duration, Instant};
 
 // One copy of what the book's servers send, in `check`, where the reader's
 // check needs it too.
-pub use check::{BOOK_ADDR, HELLO_HTML, NOT_FOUND_HTML, TIMEOUT, curl_request, page_response};
+pub use check::{
+    BOOK_ADDR, BUSY_HTML, HELLO_HTML, NOT_FOUND_HTML, TIMEOUT, busy_response, curl_request,
+    page_response,
+};
 
 /// The folder that holds the workspace, `hello.html` and `404.html`.
 pub fn steps_dir() -> PathBuf {
@@ -216,6 +219,126 @@ pub fn send_and_reset(addr: SocketAddr, bytes: &[u8]) {
 /// Closes `stream` with a reset (`RST`) instead of the usual goodbye (`FIN`).
 pub fn reset(stream: TcpStream) {
     check::reset(stream).expect("cannot set SO_LINGER");
+}
+
+/// What [`flood`] got back: for each client, what it read (or what went
+/// wrong) and how long after its own connect it had it all.
+pub struct Flood {
+    pub answers: Vec<(std::io::Result<Vec<u8>>, Duration)>,
+}
+
+impl Flood {
+    /// How many clients got exactly `expected`.
+    pub fn count(&self, expected: &str) -> usize {
+        self.answers
+            .iter()
+            .filter(|(answer, _)| matches!(answer, Ok(bytes) if bytes == expected.as_bytes()))
+            .count()
+    }
+
+    /// The clients that got neither of `expected`, described; empty if none.
+    pub fn others(&self, expected: &[&str]) -> Vec<String> {
+        self.answers
+            .iter()
+            .enumerate()
+            .filter(|(_, (answer, _))| {
+                !matches!(answer, Ok(bytes) if expected.iter().any(|e| bytes == e.as_bytes()))
+            })
+            .map(|(i, (answer, took))| match answer {
+                Ok(bytes) => format!(
+                    "client {i}, after {took:?}: {:?}",
+                    String::from_utf8_lossy(bytes)
+                ),
+                Err(e) => format!("client {i}, after {took:?}: {e}"),
+            })
+            .collect()
+    }
+
+    /// The longest any client that got exactly `expected` waited for it.
+    pub fn slowest(&self, expected: &str) -> Option<Duration> {
+        self.answers
+            .iter()
+            .filter(|(answer, _)| matches!(answer, Ok(bytes) if bytes == expected.as_bytes()))
+            .map(|(_, took)| *took)
+            .max()
+    }
+}
+
+/// `clients` clients at once, each on a thread of its own: each connects,
+/// sends `request`, and reads until the server closes the connection (for
+/// at most [`TIMEOUT`]).
+pub fn flood(addr: SocketAddr, clients: usize, request: &str) -> Flood {
+    let request = request.to_string();
+    let threads: Vec<_> = (0..clients)
+        .map(|_| {
+            let request = request.clone();
+            thread::spawn(move || {
+                let start = Instant::now();
+                let answer = try_send(addr, request.as_bytes());
+                (answer, start.elapsed())
+            })
+        })
+        .collect();
+    Flood {
+        answers: threads
+            .into_iter()
+            .map(|thread| thread.join().expect("a client thread panicked"))
+            .collect(),
+    }
+}
+
+/// `count` connections that send nothing, and stay open while the result lives.
+pub fn silent_clients(addr: SocketAddr, count: usize) -> Vec<TcpStream> {
+    (0..count)
+        .map(|_| TcpStream::connect(addr).expect("cannot connect"))
+        .collect()
+}
+
+/// What a process holds: open files (sockets included) and resident memory,
+/// read from `/proc` (Linux).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProcessStats {
+    pub open_files: usize,
+    pub resident_kib: usize,
+}
+
+impl ProcessStats {
+    /// The process `pid` now.
+    pub fn of(pid: u32) -> ProcessStats {
+        let open_files = fs::read_dir(format!("/proc/{pid}/fd"))
+            .expect("cannot read /proc/<pid>/fd")
+            .count();
+        let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        let resident_kib = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+            .expect("no VmRSS in /proc/<pid>/status");
+        ProcessStats {
+            open_files,
+            resident_kib,
+        }
+    }
+
+    /// Runs `work`, and reads the process `pid` every few milliseconds while
+    /// it runs: the most open files and memory seen, and what `work` returned.
+    pub fn peak_during<T>(pid: u32, work: impl FnOnce() -> T) -> (ProcessStats, T) {
+        let (stop, stopped) = mpsc::channel::<()>();
+        let sampler = thread::spawn(move || {
+            let mut peak = ProcessStats::of(pid);
+            while let Err(RecvTimeoutError::Timeout) =
+                stopped.recv_timeout(Duration::from_millis(2))
+            {
+                let now = ProcessStats::of(pid);
+                peak.open_files = peak.open_files.max(now.open_files);
+                peak.resident_kib = peak.resident_kib.max(now.resident_kib);
+            }
+            peak
+        });
+        let result = work();
+        drop(stop);
+        (sampler.join().expect("the sampler panicked"), result)
+    }
 }
 
 /// `curl http://{addr}{path}`: the response's bytes, exactly as received.
