@@ -83,7 +83,7 @@ impl ThreadPool {
         match self.sender().try_send(Box::new(f)) {
             Ok(()) => Ok(()),
             Err(mpsc::TrySendError::Full(_)) => Err(QueueFull),
-            // Only a worker's end of the channel could be gone, and the
+            // Only the workers' end of the channel could be gone, and the
             // workers outlive the pool's sender.
             Err(mpsc::TrySendError::Disconnected(_)) => unreachable!("the workers have stopped"),
         }

@@ -54,17 +54,18 @@ fn serve(listener: TcpListener, stopping: &AtomicBool) {
     let closer = Closer::start();
 
     for stream in listener.incoming() {
+        // ANCHOR: accept_error
         match stream {
             Ok(stream) => admit(stream, &pool, &busy, &closer),
-            // ANCHOR: accept_error
             Err(e) => {
                 // Most often: the process has no file descriptor left for
                 // the new connection (EMFILE). The client stays in the
                 // listen queue; we try again a little later.
                 eprintln!("Accepting a connection failed: {e}");
                 thread::sleep(Duration::from_millis(100));
-            } // ANCHOR_END: accept_error
+            }
         }
+        // ANCHOR_END: accept_error
         // Checked after the connection is handed on, not before: whoever
         // we accepted gets an answer, even a client that came just after
         // Ctrl-C, before our own wake-up connection.
@@ -183,14 +184,15 @@ fn close_politely(receiver: &mpsc::Receiver<TcpStream>) {
             } // else `stream` is dropped here, and closed.
         }
         let now = Instant::now();
-        // Keeps (drops otherwise) the connections that are still open and
-        // whose time is not up.
+        // Keeps the connections that are still open and whose time is not
+        // up; the others are dropped, and closed.
         closing.retain_mut(|(stream, until)| now < *until && still_open(stream));
         thread::sleep(TICK);
     }
 }
 
-/// Reads and throws away what the client sent; whether it is still there.
+/// Reads and throws away what the client sent; returns whether the client
+/// is still connected.
 fn still_open(stream: &mut TcpStream) -> bool {
     let mut buffer = [0; 1024];
     loop {
