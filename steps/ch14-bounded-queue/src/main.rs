@@ -89,7 +89,7 @@ fn admit(stream: TcpStream, pool: &ThreadPool, busy: &str, closer: &Closer) {
         Ok(spare) => spare,
         Err(e) => {
             // No file descriptor for the copy: close the connection, and
-            // give the clients ahead of it time to finish.
+            // give the connections we hold time to close.
             eprintln!("Answering a connection failed: {e}");
             thread::sleep(Duration::from_millis(100));
             return;
