@@ -97,14 +97,16 @@ fn a_flood_gets_a_whole_200_or_503_each_and_the_503s_come_at_once() {
     let sleeping: Vec<_> = (0..WORKERS).map(|_| start_get(addr, "/sleep")).collect();
     thread::sleep(SLEEP / 5);
 
-    let flood = flood(addr, 200, &curl_request("/"));
+    // A hundred: fewer than the listen queue of `TcpListener::bind` holds
+    // (128), so that no connection waits for the system to retry it.
+    let flood = flood(addr, 100, &curl_request("/"));
 
     let busy = busy_response();
     let others = flood.others(&[&hello(), &busy]);
     assert!(others.is_empty(), "neither 200 nor 503: {others:#?}");
     let turned_away = flood.count(&busy);
     // Sixteen wait in the queue (a few more, if a sleep ended first).
-    assert!(turned_away >= 100, "only {turned_away} of 200 got a 503");
+    assert!(turned_away >= 50, "only {turned_away} of 100 got a 503");
     let slowest = flood.slowest(&busy).unwrap();
     assert!(
         slowest < SLEEP / 2,

@@ -91,7 +91,7 @@ fn serve(listener: TcpListener, stopping: &AtomicBool) -> usize {
 
 // ANCHOR: admit
 /// Hands `stream` to the pool, or, if its queue is full, answers `503` at
-/// once. Returns whether the pool took it.
+/// once. Returns `false` if it turned the client away.
 fn admit(stream: TcpStream, pool: &ThreadPool, busy: &str, closer: &Closer) -> bool {
     // The job owns `stream`; if the pool turns the job down, the job and
     // `stream` are gone. So we keep a second handle on the same connection.
