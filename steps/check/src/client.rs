@@ -80,10 +80,16 @@ fn read_answer(stream: &mut TcpStream, patience: Duration) -> Answer {
     }
 }
 
+/// Whether `e` says that the server reset the connection. `NotConnected`
+/// too: hanging up our sending half (`shutdown`) of a connection that the
+/// server has reset already fails with it (Linux: ENOTCONN).
 fn is_reset(e: &io::Error) -> bool {
     matches!(
         e.kind(),
-        ErrorKind::ConnectionReset | ErrorKind::BrokenPipe | ErrorKind::ConnectionAborted
+        ErrorKind::ConnectionReset
+            | ErrorKind::BrokenPipe
+            | ErrorKind::ConnectionAborted
+            | ErrorKind::NotConnected
     )
 }
 
