@@ -195,3 +195,18 @@ fn flaw_twenty_silent_clients_turn_everyone_away() {
         assert_bytes(&testkit::get(addr, "/"), &busy_response());
     }
 }
+
+/// Chapter 15's claims about slow clients fail here: a worker waits for a
+/// silent or trickling client for as long as it stays connected. (The time
+/// for a head that the claims expect is a second, as in chapter 15's tests.)
+#[test]
+fn fails_chapter_15s_claims_on_slow_clients() {
+    for claim in [
+        &claims::SILENT_CLIENT_GETS_408,
+        &claims::TRICKLER_GETS_408,
+        &claims::SLOW_CLIENTS_COST_NO_WORKER,
+    ] {
+        let (addr, _stopping, _) = server();
+        claim.assert_fails(&Target::new(addr).sleep(SLEEP).head_time(SLEEP));
+    }
+}

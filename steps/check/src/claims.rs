@@ -194,6 +194,34 @@ pub static BUSY_GETS_503: Claim = Claim {
     check: busy_gets_503,
 };
 
+// Chapter 15
+
+pub static SILENT_CLIENT_GETS_408: Claim = Claim {
+    id: "silent-client-gets-408",
+    statement: "A client that sends half a request line and then nothing gets \
+                `408 Request Timeout` once its time is up (within ten seconds), and the \
+                connection ends.",
+    explained_in: section(15, "A time limit for every read"),
+    check: silent_client_gets_408,
+};
+
+pub static TRICKLER_GETS_408: Claim = Claim {
+    id: "trickler-gets-408",
+    statement: "A client that sends its request one byte a second, and never finishes it, \
+                gets `408 Request Timeout` too, within ten seconds: the whole head of a \
+                request has a deadline, not only each read.",
+    explained_in: section(15, "A deadline for the whole head"),
+    check: trickler_gets_408,
+};
+
+pub static SLOW_CLIENTS_COST_NO_WORKER: Claim = Claim {
+    id: "slow-clients-cost-no-worker",
+    statement: "Slow clients cost no worker: with 50 connections that send nothing and 50 \
+                that send a byte a second, `/` still gets hello.html within a second.",
+    explained_in: section(15, "One reader for all heads"),
+    check: slow_clients_cost_no_worker,
+};
+
 /// Every claim, each once.
 pub static ALL: &[&Claim] = &[
     &NO_ANSWER,
@@ -216,6 +244,9 @@ pub static ALL: &[&Claim] = &[
     &CTRL_C_FINISHES_THE_REQUEST_IN_PROGRESS,
     &BAD_CLIENTS_COST_NO_WORKER,
     &BUSY_GETS_503,
+    &SILENT_CLIENT_GETS_408,
+    &TRICKLER_GETS_408,
+    &SLOW_CLIENTS_COST_NO_WORKER,
 ];
 
 /// The pages of chapter 5, which later chapters keep.
@@ -304,6 +335,26 @@ static CH14: [&Claim; 10] = {
     ]
 };
 
+// Chapter 14's claims still hold, and slow clients get a time limit.
+static CH15: [&Claim; 13] = {
+    let [a, b, c] = pages!();
+    [
+        a,
+        b,
+        c,
+        &SLEEP_ANSWERS,
+        &ROOT_NOT_HELD_UP,
+        &FOUR_AT_A_TIME,
+        &HANG_UPS_COST_NO_WORKER,
+        &BAD_CLIENTS_COST_NO_WORKER,
+        &BUSY_GETS_503,
+        &SILENT_CLIENT_GETS_408,
+        &TRICKLER_GETS_408,
+        &SLOW_CLIENTS_COST_NO_WORKER,
+        &CTRL_C_FINISHES_THE_REQUEST_IN_PROGRESS,
+    ]
+};
+
 /// The claims of chapter `number`, in the order the check runs them.
 pub fn of_chapter(number: u8) -> &'static [&'static Claim] {
     match number {
@@ -321,6 +372,7 @@ pub fn of_chapter(number: u8) -> &'static [&'static Claim] {
         11 | 12 => &CH11,
         13 => &CH13,
         14 => &CH14,
+        15 => &CH15,
         _ => &[],
     }
 }
@@ -919,33 +971,42 @@ fn bad_clients_cost_no_worker(target: &Target) -> Outcome {
 /// How many requests for `/` [`BUSY_GETS_503`] sends while the workers sleep.
 const CROWD: usize = 100;
 
+/// The status line and headers of `bytes`, if `bytes` is a whole answer:
+/// a head, and as many bytes of body as its `Content-Length` says.
+fn whole_answer(bytes: &[u8]) -> Option<(&str, Vec<(&str, &str)>)> {
+    let end = bytes.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = std::str::from_utf8(&bytes[..end]).ok()?;
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next()?;
+    let headers = lines
+        .map(|line| {
+            line.split_once(':')
+                .map(|(name, value)| (name, value.trim()))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let length = headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, value)| value.parse::<usize>().ok())?;
+    (length == bytes.len() - end - 4).then_some((status_line, headers))
+}
+
 /// Whether `bytes` is a whole `503 Service Unavailable` answer with a
 /// `Retry-After` header: the status line, headers, and as many bytes of body
 /// as `Content-Length` says (any page will do).
 pub fn is_busy_answer(bytes: &[u8]) -> bool {
-    let Some(end) = bytes.windows(4).position(|w| w == b"\r\n\r\n") else {
-        return false;
-    };
-    let Ok(head) = std::str::from_utf8(&bytes[..end]) else {
-        return false;
-    };
-    let mut lines = head.split("\r\n");
-    if lines.next() != Some("HTTP/1.1 503 Service Unavailable") {
-        return false;
-    }
-    let mut retry_after = false;
-    let mut length = None;
-    for line in lines {
-        let Some((name, value)) = line.split_once(':') else {
-            return false;
-        };
-        if name.eq_ignore_ascii_case("retry-after") {
-            retry_after = !value.trim().is_empty();
-        } else if name.eq_ignore_ascii_case("content-length") {
-            length = value.trim().parse::<usize>().ok();
-        }
-    }
-    retry_after && length == Some(bytes.len() - end - 4)
+    whole_answer(bytes).is_some_and(|(status_line, headers)| {
+        status_line == "HTTP/1.1 503 Service Unavailable"
+            && headers
+                .iter()
+                .any(|(name, value)| name.eq_ignore_ascii_case("retry-after") && !value.is_empty())
+    })
+}
+
+/// Whether `bytes` is a whole `408 Request Timeout` answer (any page will do).
+pub fn is_timeout_answer(bytes: &[u8]) -> bool {
+    whole_answer(bytes)
+        .is_some_and(|(status_line, _)| status_line == "HTTP/1.1 408 Request Timeout")
 }
 
 fn busy_gets_503(target: &Target) -> Outcome {
@@ -1019,6 +1080,140 @@ fn busy_gets_503(target: &Target) -> Outcome {
             sent,
             expected: expects,
             got,
+        },
+    )
+}
+
+/// The longest a server of chapter 15 may take to answer a slow client
+/// `408`: twice its time for the head.
+fn most_for_408(target: &Target) -> Duration {
+    target.head_time * 2
+}
+
+/// Whether `answer` is a whole `408`, within `most`; and what came, in words.
+fn got_408(answer: &Answer, took: Duration, most: Duration) -> (bool, String) {
+    match answer.complete() {
+        Some(bytes) if is_timeout_answer(bytes) && took <= most => (
+            true,
+            format!("a whole 408 Request Timeout, after {}", secs(took)),
+        ),
+        _ if matches!(answer, Answer::StillOpen(_)) => (
+            false,
+            format!(
+                "nothing within {}: the connection was still open{}",
+                secs(most),
+                match answer {
+                    Answer::StillOpen(bytes) if !bytes.is_empty() =>
+                        format!(", after {}", show::bytes(bytes, None)),
+                    _ => String::new(),
+                }
+            ),
+        ),
+        _ => (
+            false,
+            format!("after {}: {}", secs(took), show::describe(answer)),
+        ),
+    }
+}
+
+fn silent_client_gets_408(target: &Target) -> Outcome {
+    let most = most_for_408(target);
+    let started = Instant::now();
+    let answer = match client::connect(target.addr) {
+        Ok(mut stream) => match stream.write_all(b"GET / HT") {
+            Ok(()) => client::wait_for_answer(&mut stream, most),
+            Err(e) => Answer::Failed(e),
+        },
+        Err(answer) => answer,
+    };
+    let (holds, got) = got_408(&answer, started.elapsed(), most);
+    verdict(
+        holds,
+        Exchange {
+            sent: "half a request line, GET / HT, and then nothing".into(),
+            expected: format!(
+                "a whole 408 Request Timeout within {}, and the end of the connection",
+                secs(most)
+            ),
+            got,
+        },
+    )
+}
+
+/// How often a trickling client sends a byte: a fifth of the time for the
+/// head (a second, for the book's servers), far more often than a time limit
+/// for each read can notice.
+fn trickle_interval(target: &Target) -> Duration {
+    target.head_time / 5
+}
+
+fn trickler_gets_408(target: &Target) -> Outcome {
+    let most = most_for_408(target);
+    let interval = trickle_interval(target);
+    let (answer, took) = client::trickle(target.addr, interval, most);
+    let (holds, got) = got_408(&answer, took, most);
+    verdict(
+        holds,
+        Exchange {
+            sent: format!(
+                "curl's request for /, one byte every {}, never finished",
+                secs(interval)
+            ),
+            expected: format!(
+                "a whole 408 Request Timeout within {}, and the end of the connection",
+                secs(most)
+            ),
+            got,
+        },
+    )
+}
+
+/// How many silent clients, and how many trickling ones,
+/// [`SLOW_CLIENTS_COST_NO_WORKER`] keeps connected.
+const SLOW: usize = 50;
+
+fn slow_clients_cost_no_worker(target: &Target) -> Outcome {
+    let interval = trickle_interval(target);
+    let sent = format!(
+        "{SLOW} connections that send nothing and {SLOW} that send curl's request for / one \
+         byte every {}; {} later, curl's request for /",
+        secs(interval),
+        secs(interval * 2)
+    );
+    let expected = "hello.html for /, within 1.00 s".to_string();
+    let fail = |got: String| {
+        Outcome::Fail(Exchange {
+            sent: sent.clone(),
+            expected: expected.clone(),
+            got,
+        })
+    };
+    let silent: Result<Vec<_>, _> = (0..SLOW).map(|_| client::connect(target.addr)).collect();
+    let silent = match silent {
+        Ok(silent) => silent,
+        Err(answer) => return fail(format!("a silent client: {}", show::describe(&answer))),
+    };
+    let trickler = match client::Trickler::start(target.addr, SLOW, interval) {
+        Ok(trickler) => trickler,
+        Err(e) => return fail(format!("a trickling client could not connect: {e}")),
+    };
+    // Time for the server to take them all, and for each trickler to send
+    // a byte or two.
+    std::thread::sleep(interval * 2);
+    let started = Instant::now();
+    let root = client::exchange(target.addr, curl_request("/").as_bytes(), TIMEOUT);
+    let took = started.elapsed();
+    drop(trickler);
+    drop(silent);
+    let most = Duration::from_secs(1);
+    let hello = hello();
+    let holds = root.complete() == Some(hello.as_bytes()) && took <= most;
+    verdict(
+        holds,
+        Exchange {
+            sent,
+            expected,
+            got: timed(&root, took, &hello),
         },
     )
 }

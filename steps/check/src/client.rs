@@ -218,3 +218,103 @@ impl Pending {
         self.done.expect("the answer came")
     }
 }
+
+/// The head a [`Trickler`] sends, one byte at a time: a request line and a
+/// header that never ends.
+const TRICKLED: &[u8] = b"GET / HTTP/1.1\r\nHost: 127.0.0.1:7878\r\nX-Trickle: ";
+
+/// The byte a trickling client sends at `index`: the head of [`TRICKLED`],
+/// then `a`s for ever, so that its request never ends.
+fn trickled(index: usize) -> u8 {
+    TRICKLED.get(index).copied().unwrap_or(b'a')
+}
+
+/// Connects, and sends a request one byte every `interval`, never finishing
+/// it, until the server answers or closes, or `patience` is over: what came
+/// back, and when.
+pub fn trickle(addr: SocketAddr, interval: Duration, patience: Duration) -> (Answer, Duration) {
+    let started = Instant::now();
+    let mut stream = match TcpStream::connect(addr) {
+        Ok(stream) => stream,
+        Err(e) => return (Answer::CannotConnect(e), started.elapsed()),
+    };
+    let deadline = started + patience;
+    for index in 0.. {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return (Answer::StillOpen(Vec::new()), started.elapsed());
+        }
+        if stream.write_all(&[trickled(index)]).is_err() {
+            // The server has closed: read what it sent before.
+            break;
+        }
+        // Waits one interval for an answer; an answer ends the trickle.
+        let mut first = [0; 1];
+        if let Err(e) = stream.set_read_timeout(Some(interval.min(left))) {
+            return (Answer::Failed(e), started.elapsed());
+        }
+        match stream.read(&mut first) {
+            Ok(0) => return (Answer::Closed(Vec::new()), started.elapsed()),
+            Ok(_) => {
+                let at = started.elapsed();
+                let answer = match read_answer(&mut stream, TIMEOUT) {
+                    Answer::Closed(rest) => Answer::Closed([&first[..], &rest].concat()),
+                    Answer::Reset(rest) => Answer::Reset([&first[..], &rest].concat()),
+                    Answer::StillOpen(rest) => Answer::StillOpen([&first[..], &rest].concat()),
+                    other => other,
+                };
+                return (answer, at);
+            }
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) if is_reset(&e) => return (Answer::Reset(Vec::new()), started.elapsed()),
+            Err(e) => return (Answer::Failed(e), started.elapsed()),
+        }
+    }
+    let answer = read_answer(&mut stream, TIMEOUT);
+    (answer, started.elapsed())
+}
+
+/// Clients that send their requests one byte at a time, each on its own
+/// connection, and never finish them: the slow clients of chapter 15. They
+/// trickle on a thread of their own until the `Trickler` is dropped.
+pub struct Trickler {
+    stop: mpsc::Sender<()>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl Trickler {
+    /// Connects `count` clients to `addr`, and from then on sends one byte
+    /// on each every `interval`. Returns once all are connected.
+    pub fn start(addr: SocketAddr, count: usize, interval: Duration) -> io::Result<Trickler> {
+        let mut streams = (0..count)
+            .map(|_| TcpStream::connect(addr))
+            .collect::<io::Result<Vec<_>>>()?;
+        let (stop, stopped) = mpsc::channel::<()>();
+        let thread = thread::spawn(move || {
+            for index in 0.. {
+                // A client whose write fails has been closed by the server:
+                // it is dropped.
+                streams.retain_mut(|stream| stream.write_all(&[trickled(index)]).is_ok());
+                match stopped.recv_timeout(interval) {
+                    Err(RecvTimeoutError::Timeout) => {}
+                    _ => return,
+                }
+            }
+        });
+        Ok(Trickler {
+            stop,
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for Trickler {
+    /// Stops trickling, and closes the connections.
+    fn drop(&mut self) {
+        let _ = self.stop.send(());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

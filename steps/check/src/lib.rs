@@ -20,7 +20,7 @@ pub mod claims;
 mod client;
 mod show;
 
-pub use client::{TIMEOUT, curl_request, reset, send_and_reset};
+pub use client::{TIMEOUT, Trickler, curl_request, reset, send_and_reset, trickle};
 
 /// The address every step listens on when a reader runs it.
 pub const BOOK_ADDR: &str = "127.0.0.1:7878";
@@ -28,6 +28,11 @@ pub const BOOK_ADDR: &str = "127.0.0.1:7878";
 /// How long a request for `/sleep` takes in the book's servers (chapter 7).
 /// (Their own unit tests use one second, and say so with [`Target::sleep`].)
 pub const BOOK_SLEEP: Duration = Duration::from_secs(5);
+
+/// How long a client has to send the head of its request to the servers of
+/// chapter 15 (their unit tests use one second, and say so with
+/// [`Target::head_time`]).
+pub const BOOK_HEAD_TIME: Duration = Duration::from_secs(5);
 
 /// The address of the published book, which the reports link to: the
 /// default `SITE_URL` of `ci/lib.sh` (a test keeps the two the same).
@@ -111,7 +116,7 @@ pub struct Chapter {
 }
 
 /// The chapters of the book, in order.
-pub const CHAPTERS: [Chapter; 14] = [
+pub const CHAPTERS: [Chapter; 15] = [
     chapter(1, "ch01-listen.md", "Listening for connections"),
     chapter(2, "ch02-read-request.md", "Reading the request"),
     chapter(3, "ch03-respond.md", "Writing a response"),
@@ -142,6 +147,7 @@ pub const CHAPTERS: [Chapter; 14] = [
         "ch14-bounded-queue.md",
         "A bounded queue, and saying no",
     ),
+    chapter(15, "ch15-time-limits.md", "Time limits for slow clients"),
 ];
 
 const fn chapter(number: u8, file: &'static str, title: &'static str) -> Chapter {
@@ -215,6 +221,9 @@ pub struct Target {
     pub addr: SocketAddr,
     /// How long the server's `/sleep` takes.
     pub sleep: Duration,
+    /// How long the server gives a client to send the head of its request
+    /// (chapter 15).
+    pub head_time: Duration,
     /// The server's process id, for the claims that send it a signal.
     pub pid: Option<u32>,
     /// Requests of the last claim whose answers are still on their way; the
@@ -228,6 +237,7 @@ impl Target {
         Target {
             addr,
             sleep: BOOK_SLEEP,
+            head_time: BOOK_HEAD_TIME,
             pid: None,
             in_flight: Mutex::new(Vec::new()),
         }
@@ -236,6 +246,13 @@ impl Target {
     /// The same server, whose `/sleep` takes `sleep`.
     pub fn sleep(mut self, sleep: Duration) -> Target {
         self.sleep = sleep;
+        self
+    }
+
+    /// The same server, which gives a client `head_time` to send the head
+    /// of its request.
+    pub fn head_time(mut self, head_time: Duration) -> Target {
+        self.head_time = head_time;
         self
     }
 
@@ -531,6 +548,18 @@ mod tests {
                 .as_bytes()
         ));
         assert!(!is_busy_answer(b""));
+    }
+
+    #[test]
+    fn a_timeout_answer_is_a_whole_408() {
+        use claims::is_timeout_answer;
+        let timeout = page_response("HTTP/1.1 408 Request Timeout", "<p>Too slow.</p>\n");
+        assert!(is_timeout_answer(timeout.as_bytes()));
+        assert!(!is_timeout_answer(&timeout.as_bytes()[..timeout.len() - 1]));
+        assert!(!is_timeout_answer(
+            page_response("HTTP/1.1 400 Bad Request", "").as_bytes()
+        ));
+        assert!(!is_timeout_answer(b"HTTP/1.1 408 Request Timeout\r\n\r\n"));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use std::time::Duration;
 #[derive(Parser)]
 #[command(name = "check")]
 struct Args {
-    /// The chapter whose claims to check: ch01 to ch14.
+    /// The chapter whose claims to check: ch01 to ch15.
     #[arg(required_unless_present = "list", value_parser = parse_chapter)]
     chapter: Option<Chapter>,
 
@@ -31,6 +31,11 @@ struct Args {
     /// How many seconds the server's `/sleep` takes (chapter 7).
     #[arg(long, default_value_t = 5.0, value_name = "SECONDS")]
     sleep: f64,
+
+    /// How many seconds the server gives a client to send the head of its
+    /// request (chapter 15).
+    #[arg(long, default_value_t = 5.0, value_name = "SECONDS")]
+    head_time: f64,
 
     /// List the claims of the chapter, or of every chapter, without checking them.
     #[arg(long)]
@@ -76,7 +81,13 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
 
-    let mut target = Target::new(args.addr).sleep(Duration::from_secs_f64(args.sleep));
+    if !(args.head_time > 0.0 && args.head_time < 3600.0) {
+        eprintln!("error: --head-time takes a number of seconds, more than 0 and less than 3600");
+        return ExitCode::from(2);
+    }
+    let mut target = Target::new(args.addr)
+        .sleep(Duration::from_secs_f64(args.sleep))
+        .head_time(Duration::from_secs_f64(args.head_time));
     if let Some(pid) = args.pid {
         target = target.pid(pid);
     }

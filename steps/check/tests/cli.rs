@@ -162,6 +162,7 @@ fn refuses_what_it_cannot_do_with_status_2() {
         &[past.as_str()],
         &["ch01", "--addr", "localhost"],
         &["ch07", "--sleep", "0"],
+        &["ch15", "--head-time", "0"],
     ] {
         let output = check(args);
         assert_eq!(
@@ -176,6 +177,13 @@ fn refuses_what_it_cannot_do_with_status_2() {
     assert!(
         stderr(&check(&[&past])).contains(&format!("no chapter \"{past}\": try ch01 to {last}"))
     );
+}
+
+#[test]
+fn the_help_names_the_chapters_there_are() {
+    let text = stdout(&check(&["--help"]));
+    let last = format!("ch{:02}", CHAPTERS.len());
+    assert!(text.contains(&format!("ch01 to {last}")), "{text}");
 }
 
 #[test]
