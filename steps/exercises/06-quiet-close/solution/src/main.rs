@@ -258,9 +258,9 @@ fn read_heads(
                 i += 1;
                 continue;
             }
+            // ANCHOR: quiet
             // This connection leaves the reader; the last one takes its place.
             let Incoming { stream, head, .. } = reading.swap_remove(i);
-            // ANCHOR: quiet
             match progress {
                 Progress::Done => admit(stream, head, pool, &answers.busy, closer),
                 // Not one byte: nobody would read a 408, so we just close.
