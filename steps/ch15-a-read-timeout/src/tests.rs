@@ -5,19 +5,12 @@
 
 use super::{HEAD_TIME, SLEEP, serve};
 use check::{Target, claims};
-use std::net::{SocketAddr, TcpListener};
-use std::sync::Arc;
+use std::net::SocketAddr;
 use std::sync::atomic::AtomicBool;
-use std::thread;
-use testkit::enter_steps_dir;
 
 /// Runs `serve` on an ephemeral port, until the test ends.
 fn server() -> SocketAddr {
-    enter_steps_dir();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    thread::spawn(move || serve(listener, &Arc::new(AtomicBool::new(false))));
-    addr
+    testkit::spawn_server(|listener| serve(listener, &AtomicBool::new(false)))
 }
 
 /// The target that `check` sees: `/sleep` and the time limit both take a
