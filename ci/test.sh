@@ -101,10 +101,18 @@ check "steps: clippy" in_dir steps cargo clippy --workspace --all-targets --quie
 # points must fail their tests. Before the steps' tests, which hold
 # steps/target's lock while they run.
 check "steps: every exercise fails as shipped and passes once solved" ci/exercises.sh
-# Built already (above), so the tests only run; cargo holds the target
-# directory's lock while they do, so no later check uses steps/target.
-check_in_background "steps: tests" in_dir steps cargo test --workspace --exclude 'ex[0-9]*' --quiet
+# Built already (above), so the tests only run, six test binaries at a
+# time: most of them wait (for `/sleep`, for time limits), and one after the
+# other, as `cargo test` runs them, their waits add up to minutes.
+check_in_background "steps: tests (six test binaries at a time)" \
+    "$BOOK_TOOLS" test-side-by-side --dir steps --jobs 6 -- --workspace --exclude 'ex[0-9]*'
 check "steps: the listings that must not compile fail as the book shows" ci/compile-fail.sh
+# A workspace of its own (cargo fuzz builds it on nightly); checked here
+# without libFuzzer, whose C++ the test command need not build.
+fuzz_target_compiles() {
+    cargo fmt --check && cargo clippy --no-default-features --quiet -- -D warnings
+}
+check "steps: chapter 16's fuzz target compiles" in_dir steps/ch16-parser/fuzz fuzz_target_compiles
 
 check "ci/tools: rustfmt" in_dir ci/tools cargo fmt --check
 check "ci/tools: clippy" in_dir ci/tools cargo clippy --all-targets --quiet -- -D warnings

@@ -26,7 +26,8 @@ const UI = "quiz interface";
 // A po file's messages: "msgctxt\u0004msgid" -> { forms, fuzzy }.
 function readPo(file) {
     const messages = new Map();
-    const unquote = (s) => JSON.parse(s.replace(/\\t/g, "\t"));
+    // A po string is a JSON string: the escapes it may hold (\n, \t, \", \\) are JSON's too.
+    const unquote = (s) => JSON.parse(s);
     for (const block of readFileSync(file, "utf8").split(/\n\n+/)) {
         const entry = { msgctxt: "", msgid: null, forms: [], fuzzy: /^#,.*\bfuzzy\b/m.test(block) };
         let current = null;

@@ -12,6 +12,7 @@ mod serve;
 mod site;
 #[cfg(test)]
 mod testdir;
+mod testrun;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -156,6 +157,18 @@ enum Command {
         #[arg(long, value_name = "shell command", requires = "watch")]
         rebuild: Option<String>,
     },
+    /// Runs `cargo test <args>` with several test binaries at once.
+    TestSideBySide {
+        /// How many test binaries run at once.
+        #[arg(long, default_value_t = 4)]
+        jobs: usize,
+        /// The workspace (the directory cargo runs in).
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        /// What `cargo test` gets: `--workspace --exclude 'ex[0-9]*'`, say.
+        #[arg(last = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 /// Why a command did not succeed (bad command lines are clap's: exit 2).
@@ -225,6 +238,10 @@ fn run(command: Command) -> Outcome {
             languages,
         } => alternates(&site, &url, &languages),
         Command::A11yMarkup { book, title } => a11y_markup(&book, &title),
+        Command::TestSideBySide { jobs, dir, args } => match testrun::run(&dir, &args, jobs)? {
+            true => Ok(()),
+            false => Err(Failure::Problems),
+        },
         Command::Serve {
             dir,
             port,

@@ -242,3 +242,47 @@ fn passes_chapter_15s_check_claim_after_claim() {
     let report = check::run(chapter, &target(addr));
     assert!(report.passed(), "{}", report.render());
 }
+
+/// Chapter 16's parser is what this server lacks: it answers 404 to what
+/// it does not understand, sends no `Date` or `Content-Type`, answers
+/// `HEAD` with a body, and loses its answer to a body it did not read.
+#[test]
+fn fails_chapter_16s_claims_on_parsing() {
+    let (addr, _stopping, _) = server();
+    for claim in [
+        &claims::TYPE_AND_DATE,
+        &claims::HEAD_GETS_NO_BODY,
+        &claims::MALFORMED_GETS_400,
+        &claims::UNKNOWN_METHOD_GETS_501,
+        &claims::OTHER_METHOD_GETS_405,
+        &claims::VERSIONS,
+        &claims::BODY_DOES_NOT_COST_THE_ANSWER,
+    ] {
+        claim.assert_fails(&target(addr));
+    }
+}
+
+/// What chapter 16 shows this server answer, at its start: the request as
+/// typed into `printf '…' | nc -N 127.0.0.1 7878 | head -n 1`, and the
+/// status line.
+#[test]
+fn the_statuses_chapter_16_starts_from() {
+    let (addr, _stopping, _) = server();
+    let requests = [
+        "GET / HTTP/1.1\r\n\r\n",
+        "DELETE / HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET / HTTP/2.0\r\nHost: x\r\n\r\n",
+        "HEAD / HTTP/1.1\r\nHost: x\r\n\r\n",
+    ];
+    let mut shown = String::new();
+    for request in requests {
+        let typed = request.replace('\r', "\\r").replace('\n', "\\n");
+        let (answer, _) = send_then_read(addr, request.as_bytes());
+        let answer = String::from_utf8(answer).unwrap();
+        shown.push_str(&format!(
+            "$ printf '{typed}' | nc -N 127.0.0.1 7878 | head -n 1\n{}\n",
+            answer.lines().next().unwrap_or("")
+        ));
+    }
+    transcript(env!("CARGO_MANIFEST_DIR"), "statuses", &shown);
+}

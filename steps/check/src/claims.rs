@@ -8,9 +8,12 @@
 
 use crate::client::{self, Answer, Pending, TIMEOUT, curl_request};
 use crate::show::{self, secs};
-use crate::{Claim, Exchange, HELLO_HTML, NOT_FOUND_HTML, Outcome, Section, Target, page_response};
+use crate::{
+    Claim, Exchange, HELLO_HTML, NOT_FOUND_HTML, Outcome, Section, Target, page_response,
+    whole_answer,
+};
 use std::io::Write;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 const fn section(chapter: u8, heading: &'static str) -> Section {
     Section { chapter, heading }
@@ -222,6 +225,68 @@ pub static SLOW_CLIENTS_COST_NO_WORKER: Claim = Claim {
     check: slow_clients_cost_no_worker,
 };
 
+// Chapter 16
+
+pub static TYPE_AND_DATE: Claim = Claim {
+    id: "type-and-date",
+    statement: "Every answer says what it holds and when it was sent: `/` gets hello.html and \
+                other paths get 404.html, each with `Content-Type: text/html; charset=utf-8` \
+                and a `Date` of now; a query does not change the page (`/?lang=en` gets \
+                hello.html).",
+    explained_in: section(16, "Every answer has a date and a type"),
+    check: type_and_date,
+};
+
+pub static HEAD_GETS_NO_BODY: Claim = Claim {
+    id: "head-gets-no-body",
+    statement: "`HEAD /` gets the head that `GET /` gets, `Content-Length` included, and no body.",
+    explained_in: section(16, "Every answer has a date and a type"),
+    check: head_gets_no_body,
+};
+
+pub static MALFORMED_GETS_400: Claim = Claim {
+    id: "malformed-gets-400",
+    statement: "A head that breaks the grammar of HTTP gets `400 Bad Request`: a request line \
+                without a version or with two spaces in a row, a target with a NUL byte or a \
+                byte above ASCII, a version in small letters, a header line without a colon or \
+                with a space before it, a header continued on the next line, an HTTP/1.1 \
+                request without `Host` or with two.",
+    explained_in: section(16, "The grammar of a head"),
+    check: malformed_gets_400,
+};
+
+pub static UNKNOWN_METHOD_GETS_501: Claim = Claim {
+    id: "unknown-method-gets-501",
+    statement: "A method that HTTP does not define (`BREW`, or `get`: methods are case-sensitive) \
+                gets `501 Not Implemented`, with `Allow: GET, HEAD`.",
+    explained_in: section(16, "A status for every refusal"),
+    check: unknown_method_gets_501,
+};
+
+pub static OTHER_METHOD_GETS_405: Claim = Claim {
+    id: "other-method-gets-405",
+    statement: "A method that HTTP defines but this server does not answer (`POST`, `DELETE`, \
+                `OPTIONS`) gets `405 Method Not Allowed`, with `Allow: GET, HEAD`.",
+    explained_in: section(16, "A status for every refusal"),
+    check: other_method_gets_405,
+};
+
+pub static VERSIONS: Claim = Claim {
+    id: "versions",
+    statement: "`HTTP/1.0` is answered like `HTTP/1.1`, and needs no `Host`; `HTTP/2.0` and \
+                `HTTP/0.9` get `505 HTTP Version Not Supported`.",
+    explained_in: section(16, "A status for every refusal"),
+    check: versions,
+};
+
+pub static BODY_DOES_NOT_COST_THE_ANSWER: Claim = Claim {
+    id: "body-does-not-cost-the-answer",
+    statement: "A request with a body that the server does not read (a `PUT` of 4 MiB) still \
+                gets its whole answer, a `405`, and no reset.",
+    explained_in: section(16, "A body we do not read"),
+    check: body_does_not_cost_the_answer,
+};
+
 /// Every claim, each once.
 pub static ALL: &[&Claim] = &[
     &NO_ANSWER,
@@ -247,6 +312,13 @@ pub static ALL: &[&Claim] = &[
     &SILENT_CLIENT_GETS_408,
     &TRICKLER_GETS_408,
     &SLOW_CLIENTS_COST_NO_WORKER,
+    &TYPE_AND_DATE,
+    &HEAD_GETS_NO_BODY,
+    &MALFORMED_GETS_400,
+    &UNKNOWN_METHOD_GETS_501,
+    &OTHER_METHOD_GETS_405,
+    &VERSIONS,
+    &BODY_DOES_NOT_COST_THE_ANSWER,
 ];
 
 /// The pages of chapter 5, which later chapters keep.
@@ -355,6 +427,29 @@ static CH15: [&Claim; 13] = {
     ]
 };
 
+// Chapter 15's claims still hold, but chapter 5's exact request line does
+// not: a request is parsed now, and its query is not part of its path.
+static CH16: [&Claim; 18] = [
+    &HELLO_FOR_ROOT,
+    &TYPE_AND_DATE,
+    &HEAD_GETS_NO_BODY,
+    &MALFORMED_GETS_400,
+    &UNKNOWN_METHOD_GETS_501,
+    &OTHER_METHOD_GETS_405,
+    &VERSIONS,
+    &BODY_DOES_NOT_COST_THE_ANSWER,
+    &SLEEP_ANSWERS,
+    &ROOT_NOT_HELD_UP,
+    &FOUR_AT_A_TIME,
+    &HANG_UPS_COST_NO_WORKER,
+    &BAD_CLIENTS_COST_NO_WORKER,
+    &BUSY_GETS_503,
+    &SILENT_CLIENT_GETS_408,
+    &TRICKLER_GETS_408,
+    &SLOW_CLIENTS_COST_NO_WORKER,
+    &CTRL_C_FINISHES_THE_REQUEST_IN_PROGRESS,
+];
+
 /// The claims of chapter `number`, in the order the check runs them.
 pub fn of_chapter(number: u8) -> &'static [&'static Claim] {
     match number {
@@ -373,6 +468,7 @@ pub fn of_chapter(number: u8) -> &'static [&'static Claim] {
         13 => &CH13,
         14 => &CH14,
         15 => &CH15,
+        16 => &CH16,
         _ => &[],
     }
 }
@@ -414,7 +510,7 @@ fn name_of(expected: &str) -> &'static str {
 fn each_gets(target: &Target, requests: &[Vec<u8>], all_sent: String, expected: &str) -> Outcome {
     for request in requests {
         let answer = client::exchange(target.addr, request, TIMEOUT);
-        if answer.complete() != Some(expected.as_bytes()) {
+        if !answer.is(expected) {
             return Outcome::Fail(Exchange {
                 sent: show::escape(request),
                 expected: show::bytes(expected.as_bytes(), None),
@@ -621,7 +717,7 @@ fn exact_request_line(target: &Target) -> Outcome {
 /// What came back for a request, with how long it took.
 fn timed(answer: &Answer, took: Duration, expected: &str) -> String {
     match answer.complete() {
-        Some(bytes) if bytes == expected.as_bytes() => {
+        Some(bytes) if crate::same_answer(bytes, expected) => {
             format!("{}, after {}", name_of(expected), secs(took))
         }
         _ => format!(
@@ -636,7 +732,7 @@ fn sleep_answers(target: &Target) -> Outcome {
     let expected = hello();
     let least = target.sleep * 8 / 10;
     let (answer, took) = Pending::get(target.addr, "/sleep", target.patience()).wait();
-    let complete = answer.complete() == Some(expected.as_bytes());
+    let complete = answer.is(&expected);
     let mut got = timed(&answer, took, &expected);
     if complete && took < least {
         got.push_str(": it did not sleep");
@@ -661,7 +757,7 @@ fn root_waits_behind_sleep(target: &Target) -> Outcome {
     let slow = Pending::get(target.addr, "/sleep", target.patience());
     let (answer, took) = Pending::get(target.addr, "/", target.patience()).wait();
     target.leave_running([slow]);
-    let complete = answer.complete() == Some(expected.as_bytes());
+    let complete = answer.is(&expected);
     let mut got = timed(&answer, took, &expected);
     if complete && took < least {
         got.push_str(": it did not wait");
@@ -691,7 +787,7 @@ fn root_not_held_up(target: &Target) -> Outcome {
     let mut fast = Pending::get(target.addr, "/", target.patience());
     let (holds, got) = match fast.by(Instant::now() + most) {
         Some((answer, took)) => (
-            answer.complete() == Some(expected.as_bytes()) && *took < most,
+            answer.is(&expected) && *took < most,
             timed(answer, *took, &expected),
         ),
         None => (
@@ -738,7 +834,7 @@ fn sleeps_side_by_side(target: &Target) -> Outcome {
     let mut wrong = None;
     for request in &mut pending {
         match request.by(started + most) {
-            Some((answer, t)) if answer.complete() == Some(expected.as_bytes()) => took.push(*t),
+            Some((answer, t)) if answer.is(&expected) => took.push(*t),
             Some((answer, t)) => {
                 wrong.get_or_insert_with(|| timed(answer, *t, &expected));
             }
@@ -785,7 +881,7 @@ fn four_at_a_time(target: &Target) -> Outcome {
     let mut wrong = None;
     for (index, request) in pending.iter_mut().enumerate() {
         match request.by(started + first_round) {
-            Some((answer, t)) if answer.complete() == Some(expected.as_bytes()) => early.push(*t),
+            Some((answer, t)) if answer.is(&expected) => early.push(*t),
             Some((answer, t)) => {
                 wrong.get_or_insert_with(|| timed(answer, *t, &expected));
             }
@@ -796,7 +892,7 @@ fn four_at_a_time(target: &Target) -> Outcome {
     if early.len() == 4 && wrong.is_none() {
         for index in waiting {
             match pending[index].by(started + second_round) {
-                Some((answer, t)) if answer.complete() == Some(expected.as_bytes()) => {
+                Some((answer, t)) if answer.is(&expected) => {
                     late.push(*t);
                 }
                 Some((answer, t)) => {
@@ -856,14 +952,15 @@ fn hang_ups_then_root(target: &Target, count: usize, sent: String) -> Outcome {
         }
     }
     let root = client::exchange(target.addr, curl_request("/").as_bytes(), TIMEOUT);
-    let holds = answered.is_none() && root.complete() == Some(expected.as_bytes());
+    let holds = answered.is_none() && root.is(&expected);
     let got = match answered {
         Some(answer) => format!("to a client that hung up: {}", show::describe(&answer)),
         None => format!(
             "no answer to the clients that hung up; to /: {}",
-            match root.complete() {
-                Some(bytes) if bytes == expected.as_bytes() => "hello.html".to_string(),
-                _ => show::answer_against(&root, expected.as_bytes()),
+            if root.is(&expected) {
+                "hello.html".to_string()
+            } else {
+                show::answer_against(&root, expected.as_bytes())
             }
         ),
     };
@@ -971,26 +1068,6 @@ fn bad_clients_cost_no_worker(target: &Target) -> Outcome {
 /// How many requests for `/` [`BUSY_GETS_503`] sends while the workers sleep.
 const CROWD: usize = 100;
 
-/// The status line and headers of `bytes`, if `bytes` is a whole answer:
-/// a head, and as many bytes of body as its `Content-Length` says.
-fn whole_answer(bytes: &[u8]) -> Option<(&str, Vec<(&str, &str)>)> {
-    let end = bytes.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let head = std::str::from_utf8(&bytes[..end]).ok()?;
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next()?;
-    let headers = lines
-        .map(|line| {
-            line.split_once(':')
-                .map(|(name, value)| (name, value.trim()))
-        })
-        .collect::<Option<Vec<_>>>()?;
-    let length = headers
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, value)| value.parse::<usize>().ok())?;
-    (length == bytes.len() - end - 4).then_some((status_line, headers))
-}
-
 /// Whether `bytes` is a whole `503 Service Unavailable` answer with a
 /// `Retry-After` header: the status line, headers, and as many bytes of body
 /// as `Content-Length` says (any page will do).
@@ -1034,7 +1111,7 @@ fn busy_gets_503(target: &Target) -> Outcome {
     for (index, request) in crowd.into_iter().enumerate() {
         let (answer, took) = request.wait();
         match answer.complete() {
-            Some(bytes) if bytes == expected.as_bytes() => pages += 1,
+            Some(bytes) if crate::same_answer(bytes, &expected) => pages += 1,
             Some(bytes) if is_busy_answer(bytes) => {
                 if took < target.sleep / 2 {
                     early_503s.push(took);
@@ -1207,7 +1284,7 @@ fn slow_clients_cost_no_worker(target: &Target) -> Outcome {
     drop(silent);
     let most = Duration::from_secs(1);
     let hello = hello();
-    let holds = root.complete() == Some(hello.as_bytes()) && took <= most;
+    let holds = root.is(&hello) && took <= most;
     verdict(
         holds,
         Exchange {
@@ -1215,6 +1292,282 @@ fn slow_clients_cost_no_worker(target: &Target) -> Outcome {
             expected,
             got: timed(&root, took, &hello),
         },
+    )
+}
+
+/// A request for `target` with `method`, as curl sends it.
+fn request_with(method: &str, target: &str) -> Vec<u8> {
+    curl_request(target).replacen("GET", method, 1).into_bytes()
+}
+
+/// What is wrong with `bytes` as a whole answer with `status_line`, the
+/// headers every answer has from chapter 16 on, and, if given, the body
+/// `page` and an `Allow` that names GET and HEAD; `None` if nothing is.
+fn fault_in(bytes: &[u8], status_line: &str, page: Option<&str>, allow: bool) -> Option<String> {
+    let Some((status, headers)) = whole_answer(bytes) else {
+        return Some("not a whole answer: a head, and as many bytes as Content-Length says".into());
+    };
+    let header = |wanted: &str| {
+        headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(wanted))
+            .map(|(_, value)| *value)
+    };
+    if status != status_line {
+        return Some(format!("the status line is “{status}”"));
+    }
+    let content_type = header("content-type").unwrap_or("");
+    if content_type.to_ascii_lowercase().replace(' ', "") != "text/html;charset=utf-8" {
+        return Some(format!("Content-Type is “{content_type}”"));
+    }
+    match header("date").map(httpdate::parse_http_date) {
+        None => return Some("there is no Date".into()),
+        Some(Err(_)) => return Some("the Date is not an HTTP date".into()),
+        Some(Ok(date)) => {
+            let now = SystemTime::now();
+            let off = now.duration_since(date).unwrap_or_else(|e| e.duration());
+            if off > Duration::from_secs(60) {
+                return Some(format!("the Date is {} off", secs(off)));
+            }
+        }
+    }
+    if !header("connection").is_some_and(|value| value.eq_ignore_ascii_case("close")) {
+        return Some("there is no Connection: close".into());
+    }
+    if allow {
+        let value = header("allow").unwrap_or("");
+        let methods: Vec<_> = value.split(',').map(str::trim).collect();
+        if !(methods.contains(&"GET") && methods.contains(&"HEAD")) {
+            return Some(format!("Allow is “{value}”, not a list with GET and HEAD"));
+        }
+    }
+    if let Some(page) = page
+        && (!bytes.ends_with(page.as_bytes()) || !same_length(bytes, page))
+    {
+        return Some("the body is not the page".into());
+    }
+    None
+}
+
+/// Whether the body of the whole answer `bytes` is as long as `page`.
+fn same_length(bytes: &[u8], page: &str) -> bool {
+    whole_answer(bytes).is_some()
+        && bytes
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .is_some_and(|end| bytes.len() - end - 4 == page.len())
+}
+
+/// Sends each request; holds if each answer has `status_line` and the
+/// headers of chapter 16 (see [`fault_in`]).
+fn each_answered(
+    target: &Target,
+    requests: &[(String, Vec<u8>)],
+    status_line: &str,
+    page: Option<&str>,
+    allow: bool,
+) -> Outcome {
+    let expected = format!(
+        "for each, a whole “{status_line}”, with Content-Type: text/html; charset=utf-8, \
+         a Date of now{}{}",
+        if allow { ", Allow: GET, HEAD" } else { "" },
+        if page.is_some() {
+            " and the page"
+        } else {
+            " and a page"
+        },
+    );
+    for (shown, request) in requests {
+        let answer = client::exchange(target.addr, request, TIMEOUT);
+        let got = match answer.complete() {
+            Some(bytes) => fault_in(bytes, status_line, page, allow)
+                .map(|fault| format!("{fault}: {}", show::describe(&answer))),
+            None => Some(show::describe(&answer)),
+        };
+        if let Some(got) = got {
+            return Outcome::Fail(Exchange {
+                sent: shown.clone(),
+                expected,
+                got,
+            });
+        }
+    }
+    let sent: Vec<_> = requests.iter().map(|(shown, _)| shown.as_str()).collect();
+    Outcome::Pass(Exchange {
+        sent: sent.join("; "),
+        expected,
+        got: "the same, every time".into(),
+    })
+}
+
+/// Requests whose head is `head` plus curl's headers, shown as `shown`.
+fn heads(heads: &[&str]) -> Vec<(String, Vec<u8>)> {
+    heads
+        .iter()
+        .map(|head| {
+            let bytes = format!("{head}\r\n\r\n").into_bytes();
+            (show::escape(&bytes), bytes)
+        })
+        .collect()
+}
+
+fn type_and_date(target: &Target) -> Outcome {
+    let found =
+        ["/", "/?lang=en"].map(|path| (shown_request(path), curl_request(path).into_bytes()));
+    let missing = ["/something-else", "//"]
+        .map(|path| (shown_request(path), curl_request(path).into_bytes()));
+    match each_answered(target, &found, "HTTP/1.1 200 OK", Some(HELLO_HTML), false) {
+        Outcome::Pass(first) => match each_answered(
+            target,
+            &missing,
+            "HTTP/1.1 404 Not Found",
+            Some(NOT_FOUND_HTML),
+            false,
+        ) {
+            Outcome::Pass(second) => Outcome::Pass(Exchange {
+                sent: format!("{}; {}", first.sent, second.sent),
+                expected: format!("{}; {}", first.expected, second.expected),
+                got: "the same, every time".into(),
+            }),
+            fail => fail,
+        },
+        fail => fail,
+    }
+}
+
+fn head_gets_no_body(target: &Target) -> Outcome {
+    let get = client::exchange(target.addr, curl_request("/").as_bytes(), TIMEOUT);
+    let request = request_with("HEAD", "/");
+    let head = client::exchange(target.addr, &request, TIMEOUT);
+    let head_of = |bytes: &[u8]| {
+        let end = bytes.windows(4).position(|w| w == b"\r\n\r\n")?;
+        Some(bytes[..end + 4].to_vec())
+    };
+    // The Date may differ by a second between the two.
+    let without_date = |head: Vec<u8>| -> Vec<u8> {
+        String::from_utf8_lossy(&head)
+            .split("\r\n")
+            .filter(|line| !line.to_ascii_lowercase().starts_with("date:"))
+            .collect::<Vec<_>>()
+            .join("\r\n")
+            .into_bytes()
+    };
+    let holds = match (get.complete(), head.complete()) {
+        (Some(get), Some(head)) => {
+            head_of(get).map(without_date) == Some(without_date(head.to_vec()))
+                && fault_in(get, "HTTP/1.1 200 OK", Some(HELLO_HTML), false).is_none()
+        }
+        _ => false,
+    };
+    verdict(
+        holds,
+        Exchange {
+            sent: format!("{}, then {}", shown_request("/"), show::escape(&request)),
+            expected: "to HEAD, the head that GET gets (its Date aside), and nothing after it"
+                .into(),
+            got: format!(
+                "to GET: {}; to HEAD: {}",
+                show::describe(&get),
+                show::describe(&head)
+            ),
+        },
+    )
+}
+
+fn malformed_gets_400(target: &Target) -> Outcome {
+    let mut requests = heads(&[
+        "GET /",
+        "GET  / HTTP/1.1\r\nHost: 127.0.0.1",
+        "GET /a\0b HTTP/1.1\r\nHost: 127.0.0.1",
+        "GET / http/1.1\r\nHost: 127.0.0.1",
+        "GET / HTTP/1.1\r\nHost 127.0.0.1",
+        "GET / HTTP/1.1\r\nHost : 127.0.0.1",
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html,\r\n text/plain",
+        "GET / HTTP/1.1",
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: example.com",
+    ]);
+    let above_ascii = b"GET /caf\xc3\xa9 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".to_vec();
+    requests.insert(3, (show::escape(&above_ascii), above_ascii));
+    each_answered(target, &requests, "HTTP/1.1 400 Bad Request", None, false)
+}
+
+fn unknown_method_gets_501(target: &Target) -> Outcome {
+    let requests = ["BREW", "get"].map(|method| {
+        let request = request_with(method, "/");
+        (show::escape(&request), request)
+    });
+    each_answered(
+        target,
+        &requests,
+        "HTTP/1.1 501 Not Implemented",
+        None,
+        true,
+    )
+}
+
+fn other_method_gets_405(target: &Target) -> Outcome {
+    let mut requests: Vec<_> = [("POST", "/"), ("DELETE", "/"), ("OPTIONS", "*")]
+        .iter()
+        .map(|(method, path)| {
+            let request = request_with(method, path);
+            (show::escape(&request), request)
+        })
+        .collect();
+    let post = b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\nhello".to_vec();
+    requests[0] = (show::escape(&post), post);
+    each_answered(
+        target,
+        &requests,
+        "HTTP/1.1 405 Method Not Allowed",
+        None,
+        true,
+    )
+}
+
+fn versions(target: &Target) -> Outcome {
+    let old = heads(&["GET / HTTP/1.0"]);
+    match each_answered(target, &old, "HTTP/1.1 200 OK", Some(HELLO_HTML), false) {
+        Outcome::Pass(first) => {
+            let new = heads(&[
+                "GET / HTTP/2.0\r\nHost: 127.0.0.1",
+                "GET / HTTP/0.9\r\nHost: 127.0.0.1",
+            ]);
+            match each_answered(
+                target,
+                &new,
+                "HTTP/1.1 505 HTTP Version Not Supported",
+                None,
+                false,
+            ) {
+                Outcome::Pass(second) => Outcome::Pass(Exchange {
+                    sent: format!("{}; {}", first.sent, second.sent),
+                    expected: format!("{}; {}", first.expected, second.expected),
+                    got: "the same, every time".into(),
+                }),
+                fail => fail,
+            }
+        }
+        fail => fail,
+    }
+}
+
+/// How long the body of [`BODY_DOES_NOT_COST_THE_ANSWER`]'s `PUT` is.
+const BODY: usize = 4 << 20;
+
+fn body_does_not_cost_the_answer(target: &Target) -> Outcome {
+    let head = format!("PUT / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {BODY}\r\n\r\n");
+    let mut request = head.clone().into_bytes();
+    request.resize(head.len() + BODY, b'x');
+    let shown = format!(
+        "{}, then {BODY} bytes of body",
+        show::escape(head.as_bytes())
+    );
+    each_answered(
+        target,
+        &[(shown, request)],
+        "HTTP/1.1 405 Method Not Allowed",
+        None,
+        true,
     )
 }
 
@@ -1296,7 +1649,7 @@ mod signal {
         };
         let (answer, took) = slow.wait();
         let answered_after = took.saturating_sub(target.sleep / 5);
-        let complete = answer.complete() == Some(expected.as_bytes());
+        let complete = answer.is(&expected);
 
         let deadline = Instant::now() + TIMEOUT;
         let ended = loop {

@@ -45,6 +45,13 @@ impl Answer {
         }
     }
 
+    /// Whether the server sent the answer `expected` and closed the
+    /// connection (see [`crate::same_answer`]).
+    pub fn is(&self, expected: &str) -> bool {
+        self.complete()
+            .is_some_and(|bytes| crate::same_answer(bytes, expected))
+    }
+
     /// True if the server sent nothing at all and ended the connection.
     pub fn is_silent_close(&self) -> bool {
         match self {

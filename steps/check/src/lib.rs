@@ -105,6 +105,54 @@ pub fn page_response(status_line: &str, body: &str) -> String {
     )
 }
 
+/// The status line and headers of `bytes`, if `bytes` is a whole answer:
+/// a head, and as many bytes of body as its `Content-Length` says.
+pub fn whole_answer(bytes: &[u8]) -> Option<(&str, Vec<(&str, &str)>)> {
+    let end = bytes.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = std::str::from_utf8(&bytes[..end]).ok()?;
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next()?;
+    let headers = lines
+        .map(|line| {
+            line.split_once(':')
+                .map(|(name, value)| (name, value.trim()))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let length = headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, value)| value.parse::<usize>().ok())?;
+    (length == bytes.len() - end - 4).then_some((status_line, headers))
+}
+
+/// Whether `got` is the answer `expected`: the same bytes; or, if `expected`
+/// is a whole answer (a [`page_response`], say), one with the same status
+/// line, the same body and every header of `expected`. Other headers may
+/// come too: a `Date` and a `Content-Type`, from chapter 16 on.
+pub fn same_answer(got: &[u8], expected: &str) -> bool {
+    if got == expected.as_bytes() {
+        return true;
+    }
+    let (Some((status, headers)), Some((expected_status, expected_headers))) =
+        (whole_answer(got), whole_answer(expected.as_bytes()))
+    else {
+        return false;
+    };
+    status == expected_status
+        && body(got) == body(expected.as_bytes())
+        && expected_headers.iter().all(|(name, value)| {
+            headers
+                .iter()
+                .any(|(n, v)| n.eq_ignore_ascii_case(name) && v == value)
+        })
+}
+
+/// What follows the blank line of a whole answer.
+fn body(answer: &[u8]) -> &[u8] {
+    let end = answer.windows(4).position(|w| w == b"\r\n\r\n");
+    end.map_or(&[], |end| &answer[end + 4..])
+}
+
 /// A chapter of the book.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Chapter {
@@ -116,7 +164,7 @@ pub struct Chapter {
 }
 
 /// The chapters of the book, in order.
-pub const CHAPTERS: [Chapter; 15] = [
+pub const CHAPTERS: [Chapter; 16] = [
     chapter(1, "ch01-listen.md", "Listening for connections"),
     chapter(2, "ch02-read-request.md", "Reading the request"),
     chapter(3, "ch03-respond.md", "Writing a response"),
@@ -148,6 +196,7 @@ pub const CHAPTERS: [Chapter; 15] = [
         "A bounded queue, and saying no",
     ),
     chapter(15, "ch15-time-limits.md", "Time limits for slow clients"),
+    chapter(16, "ch16-parsing.md", "Parsing requests properly"),
 ];
 
 const fn chapter(number: u8, file: &'static str, title: &'static str) -> Chapter {

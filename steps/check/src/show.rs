@@ -79,7 +79,12 @@ pub fn first_difference(got: &[u8], expected: &[u8]) -> Option<usize> {
 /// What came back, compared with the bytes we `expected`.
 pub fn answer_against(answer: &Answer, expected: &[u8]) -> String {
     match answer {
-        Answer::Closed(got) if got == expected => "the same".to_string(),
+        Answer::Closed(got)
+            if std::str::from_utf8(expected)
+                .is_ok_and(|expected| crate::same_answer(got, expected)) =>
+        {
+            "the same".to_string()
+        }
         Answer::Closed(got) if !got.is_empty() => {
             let at = first_difference(got, expected);
             let mut text = bytes(got, at);
