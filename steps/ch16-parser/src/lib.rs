@@ -1,3 +1,4 @@
+// ANCHOR: lib
 //! Chapter 16: the parser of request heads ([`request`]), and chapter 14's
 //! thread pool, unchanged (the pool's code, and its tests, are chapter 14's
 //! own file).
@@ -8,3 +9,4 @@ pub mod request;
 mod pool;
 
 pub use pool::{QueueFull, ThreadPool};
+// ANCHOR_END: lib

@@ -423,6 +423,7 @@ const LINGER: Duration = Duration::from_secs(1);
 /// How many connections the closer holds at most.
 const CLOSING: usize = 16;
 
+// ANCHOR: closer
 /// A thread that closes answered connections only once their client has
 /// hung up, or after [`LINGER`] (chapter 14). The workers hand it their
 /// connections too.
@@ -430,6 +431,7 @@ const CLOSING: usize = 16;
 struct Closer {
     sender: mpsc::SyncSender<TcpStream>,
 }
+// ANCHOR_END: closer
 
 impl Closer {
     fn start() -> Closer {

@@ -39,7 +39,6 @@ pub enum Refusal {
     /// `431 Request Header Fields Too Large`: more than [`MAX_HEADERS`].
     TooManyHeaders,
 }
-// ANCHOR_END: request
 
 impl std::fmt::Display for Refusal {
     /// What a log line says: `a method is a token`, for instance.
@@ -54,6 +53,7 @@ impl std::fmt::Display for Refusal {
 
 /// How many header lines a head may have. Browsers send about a dozen.
 pub const MAX_HEADERS: usize = 64;
+// ANCHOR_END: request
 
 // ANCHOR: parse
 /// Parses the head at the start of `bytes`, up to its blank line; what
@@ -165,6 +165,12 @@ fn parse_version(version: &[u8]) -> Result<u8, Refusal> {
     }
     Ok(minor - b'0')
 }
+/// Whether `text` starts with `prefix`, in capitals or not: `HTTP://` is
+/// `http://`.
+fn starts_with_ignoring_case(text: &str, prefix: &str) -> bool {
+    text.len() >= prefix.len()
+        && text.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
 // ANCHOR_END: request_line
 
 // ANCHOR: header
@@ -222,11 +228,6 @@ fn token(bytes: &[u8]) -> Option<&str> {
 }
 // ANCHOR_END: token
 
-fn starts_with_ignoring_case(text: &str, prefix: &str) -> bool {
-    text.len() >= prefix.len()
-        && text.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
-}
-
 // ANCHOR: host
 /// An HTTP/1.1 request has exactly one `Host` header; an HTTP/1.0 one has
 /// one at most (RFC 9112, section 3.2).
@@ -244,6 +245,7 @@ fn check_host(request: &Request) -> Result<(), Refusal> {
 }
 // ANCHOR_END: host
 
+// ANCHOR: path
 impl Request<'_> {
     /// The value of the first header called `name` (in any case), if any.
     pub fn header(&self, name: &str) -> Option<&[u8]> {
@@ -253,7 +255,6 @@ impl Request<'_> {
             .map(|header| header.value)
     }
 
-    // ANCHOR: path
     /// The path the target names, without its query: `/a/b` for `/a/b?c`
     /// and for `http://example.com/a/b?c`.
     pub fn path(&self) -> &str {
@@ -269,8 +270,8 @@ impl Request<'_> {
         };
         path.split(['?', '#']).next().unwrap_or(path)
     }
-    // ANCHOR_END: path
 }
+// ANCHOR_END: path
 
 #[cfg(test)]
 mod tests;

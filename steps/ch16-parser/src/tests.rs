@@ -160,3 +160,12 @@ fn the_head_the_chapter_shows() {
         &as_curl_shows(answer.as_bytes()),
     );
 }
+
+/// Chapter 17 serves the files of `pages/`; this server serves none, and
+/// so passes chapter 17's claim that no path leads out of the folder.
+#[test]
+fn fails_chapter_17s_claim_on_files() {
+    let addr = server();
+    claims::FILES_WITH_THEIR_TYPE.assert_fails(&target(addr));
+    claims::NO_WAY_OUT.assert_holds(&target(addr));
+}

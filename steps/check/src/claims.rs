@@ -287,6 +287,26 @@ pub static BODY_DOES_NOT_COST_THE_ANSWER: Claim = Claim {
     check: body_does_not_cost_the_answer,
 };
 
+// Chapter 17
+
+pub static FILES_WITH_THEIR_TYPE: Claim = Claim {
+    id: "files-with-their-type",
+    statement: "Every file of `pages/` is served byte for byte, with its type: `/about.html` \
+                as `text/html; charset=utf-8`, `/notes.txt` as `text/plain; charset=utf-8`, \
+                `/favicon.ico` as `image/x-icon`.",
+    explained_in: section(17, "A type for every file"),
+    check: files_with_their_type,
+};
+
+pub static NO_WAY_OUT: Claim = Claim {
+    id: "no-way-out",
+    statement: "No path leads out of `pages/`: `/../Cargo.toml`, its encoded forms \
+                (`/%2e%2e/Cargo.toml`, `/..%2fCargo.toml`), backslashes, `//etc/passwd` and \
+                a NUL byte each get the 404 page, and never the file.",
+    explained_in: section(17, "Only plain names"),
+    check: no_way_out,
+};
+
 /// Every claim, each once.
 pub static ALL: &[&Claim] = &[
     &NO_ANSWER,
@@ -319,6 +339,8 @@ pub static ALL: &[&Claim] = &[
     &OTHER_METHOD_GETS_405,
     &VERSIONS,
     &BODY_DOES_NOT_COST_THE_ANSWER,
+    &FILES_WITH_THEIR_TYPE,
+    &NO_WAY_OUT,
 ];
 
 /// The pages of chapter 5, which later chapters keep.
@@ -450,6 +472,34 @@ static CH16: [&Claim; 18] = [
     &CTRL_C_FINISHES_THE_REQUEST_IN_PROGRESS,
 ];
 
+// Chapter 16's claims still hold, and the files of `pages/` are served.
+static CH17: [&Claim; 20] = {
+    let [a, b, c, d, e, f, g, h, rest @ ..] = CH16;
+    let [i, j, k, l, m, n, o, p, q, ctrl_c] = rest;
+    [
+        a,
+        b,
+        c,
+        d,
+        e,
+        f,
+        g,
+        h,
+        &FILES_WITH_THEIR_TYPE,
+        &NO_WAY_OUT,
+        i,
+        j,
+        k,
+        l,
+        m,
+        n,
+        o,
+        p,
+        q,
+        ctrl_c,
+    ]
+};
+
 /// The claims of chapter `number`, in the order the check runs them.
 pub fn of_chapter(number: u8) -> &'static [&'static Claim] {
     match number {
@@ -469,6 +519,7 @@ pub fn of_chapter(number: u8) -> &'static [&'static Claim] {
         14 => &CH14,
         15 => &CH15,
         16 => &CH16,
+        17 => &CH17,
         _ => &[],
     }
 }
@@ -1300,94 +1351,126 @@ fn request_with(method: &str, target: &str) -> Vec<u8> {
     curl_request(target).replacen("GET", method, 1).into_bytes()
 }
 
-/// What is wrong with `bytes` as a whole answer with `status_line`, the
-/// headers every answer has from chapter 16 on, and, if given, the body
-/// `page` and an `Allow` that names GET and HEAD; `None` if nothing is.
-fn fault_in(bytes: &[u8], status_line: &str, page: Option<&str>, allow: bool) -> Option<String> {
-    let Some((status, headers)) = whole_answer(bytes) else {
-        return Some("not a whole answer: a head, and as many bytes as Content-Length says".into());
-    };
-    let header = |wanted: &str| {
-        headers
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(wanted))
-            .map(|(_, value)| *value)
-    };
-    if status != status_line {
-        return Some(format!("the status line is “{status}”"));
+/// What an answer from chapter 16 on must be: its status line, its type,
+/// a `Date` of now and `Connection: close`; maybe its body, and an `Allow`.
+struct Expected<'a> {
+    status_line: &'a str,
+    content_type: &'a str,
+    /// The body, if any will not do.
+    body: Option<&'a [u8]>,
+    /// Whether `Allow` must name GET and HEAD.
+    allow: bool,
+}
+
+impl<'a> Expected<'a> {
+    /// An HTML page with `status_line`: any page, or `page` if given.
+    fn html(status_line: &'a str, page: Option<&'a str>) -> Expected<'a> {
+        Expected {
+            status_line,
+            content_type: "text/html; charset=utf-8",
+            body: page.map(str::as_bytes),
+            allow: false,
+        }
     }
-    let content_type = header("content-type").unwrap_or("");
-    if content_type.to_ascii_lowercase().replace(' ', "") != "text/html;charset=utf-8" {
-        return Some(format!("Content-Type is “{content_type}”"));
+
+    fn with_allow(self) -> Expected<'a> {
+        Expected {
+            allow: true,
+            ..self
+        }
     }
-    match header("date").map(httpdate::parse_http_date) {
-        None => return Some("there is no Date".into()),
-        Some(Err(_)) => return Some("the Date is not an HTTP date".into()),
-        Some(Ok(date)) => {
-            let now = SystemTime::now();
-            let off = now.duration_since(date).unwrap_or_else(|e| e.duration());
-            if off > Duration::from_secs(60) {
-                return Some(format!("the Date is {} off", secs(off)));
+
+    /// What is wrong with `bytes` as this answer; `None` if nothing is.
+    fn fault_in(&self, bytes: &[u8]) -> Option<String> {
+        let Some((status, headers)) = whole_answer(bytes) else {
+            return Some(
+                "not a whole answer: a head, and as many bytes as Content-Length says".into(),
+            );
+        };
+        let header = |wanted: &str| {
+            headers
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(wanted))
+                .map(|(_, value)| *value)
+        };
+        let squeezed = |text: &str| text.to_ascii_lowercase().replace(' ', "");
+        if status != self.status_line {
+            return Some(format!("the status line is “{status}”"));
+        }
+        let content_type = header("content-type").unwrap_or("");
+        if squeezed(content_type) != squeezed(self.content_type) {
+            return Some(format!("Content-Type is “{content_type}”"));
+        }
+        match header("date").map(httpdate::parse_http_date) {
+            None => return Some("there is no Date".into()),
+            Some(Err(_)) => return Some("the Date is not an HTTP date".into()),
+            Some(Ok(date)) => {
+                let now = SystemTime::now();
+                let off = now.duration_since(date).unwrap_or_else(|e| e.duration());
+                if off > Duration::from_secs(60) {
+                    return Some(format!("the Date is {} off", secs(off)));
+                }
             }
         }
-    }
-    if !header("connection").is_some_and(|value| value.eq_ignore_ascii_case("close")) {
-        return Some("there is no Connection: close".into());
-    }
-    if allow {
-        let value = header("allow").unwrap_or("");
-        let methods: Vec<_> = value.split(',').map(str::trim).collect();
-        if !(methods.contains(&"GET") && methods.contains(&"HEAD")) {
-            return Some(format!("Allow is “{value}”, not a list with GET and HEAD"));
+        if !header("connection").is_some_and(|value| value.eq_ignore_ascii_case("close")) {
+            return Some("there is no Connection: close".into());
         }
+        if self.allow {
+            let value = header("allow").unwrap_or("");
+            let methods: Vec<_> = value.split(',').map(str::trim).collect();
+            if !(methods.contains(&"GET") && methods.contains(&"HEAD")) {
+                return Some(format!("Allow is “{value}”, not a list with GET and HEAD"));
+            }
+        }
+        // `whole_answer` checked that the body is as long as Content-Length says.
+        if let Some(body) = self.body
+            && !(bytes.ends_with(body) && content_length(bytes) == Some(body.len()))
+        {
+            return Some("the body is not the one expected, byte for byte".into());
+        }
+        None
     }
-    if let Some(page) = page
-        && (!bytes.ends_with(page.as_bytes()) || !same_length(bytes, page))
-    {
-        return Some("the body is not the page".into());
+
+    /// This answer, in words.
+    fn describe(&self) -> String {
+        format!(
+            "a whole “{}”, with Content-Type: {}, a Date of now{}{}",
+            self.status_line,
+            self.content_type,
+            if self.allow { ", Allow: GET, HEAD" } else { "" },
+            if self.body.is_some() {
+                " and the expected body"
+            } else {
+                " and a body"
+            },
+        )
     }
-    None
 }
 
-/// Whether the body of the whole answer `bytes` is as long as `page`.
-fn same_length(bytes: &[u8], page: &str) -> bool {
-    whole_answer(bytes).is_some()
-        && bytes
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .is_some_and(|end| bytes.len() - end - 4 == page.len())
+/// The `Content-Length` of the whole answer `bytes`.
+fn content_length(bytes: &[u8]) -> Option<usize> {
+    let (_, headers) = whole_answer(bytes)?;
+    let (_, value) = headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))?;
+    value.parse().ok()
 }
 
-/// Sends each request; holds if each answer has `status_line` and the
-/// headers of chapter 16 (see [`fault_in`]).
-fn each_answered(
-    target: &Target,
-    requests: &[(String, Vec<u8>)],
-    status_line: &str,
-    page: Option<&str>,
-    allow: bool,
-) -> Outcome {
-    let expected = format!(
-        "for each, a whole “{status_line}”, with Content-Type: text/html; charset=utf-8, \
-         a Date of now{}{}",
-        if allow { ", Allow: GET, HEAD" } else { "" },
-        if page.is_some() {
-            " and the page"
-        } else {
-            " and a page"
-        },
-    );
+/// Sends each request; holds if each answer is `expected`.
+fn each_answered(target: &Target, requests: &[(String, Vec<u8>)], expected: &Expected) -> Outcome {
+    let described = format!("for each, {}", expected.describe());
     for (shown, request) in requests {
         let answer = client::exchange(target.addr, request, TIMEOUT);
         let got = match answer.complete() {
-            Some(bytes) => fault_in(bytes, status_line, page, allow)
+            Some(bytes) => expected
+                .fault_in(bytes)
                 .map(|fault| format!("{fault}: {}", show::describe(&answer))),
             None => Some(show::describe(&answer)),
         };
         if let Some(got) = got {
             return Outcome::Fail(Exchange {
                 sent: shown.clone(),
-                expected,
+                expected: described,
                 got,
             });
         }
@@ -1395,12 +1478,27 @@ fn each_answered(
     let sent: Vec<_> = requests.iter().map(|(shown, _)| shown.as_str()).collect();
     Outcome::Pass(Exchange {
         sent: sent.join("; "),
-        expected,
+        expected: described,
         got: "the same, every time".into(),
     })
 }
 
-/// Requests whose head is `head` plus curl's headers, shown as `shown`.
+/// Holds if `first` holds and then `second` does, and says what both sent.
+fn then(first: Outcome, second: impl FnOnce() -> Outcome) -> Outcome {
+    let Outcome::Pass(first) = first else {
+        return first;
+    };
+    match second() {
+        Outcome::Pass(second) => Outcome::Pass(Exchange {
+            sent: format!("{}; {}", first.sent, second.sent),
+            expected: format!("{}; {}", first.expected, second.expected),
+            got: "the same, every time".into(),
+        }),
+        fail => fail,
+    }
+}
+
+/// Requests whose head is each of `heads`, shown as they are sent.
 fn heads(heads: &[&str]) -> Vec<(String, Vec<u8>)> {
     heads
         .iter()
@@ -1411,28 +1509,29 @@ fn heads(heads: &[&str]) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// curl's request for each of `paths`, shown as it is sent.
+fn curl_requests(paths: &[&str]) -> Vec<(String, Vec<u8>)> {
+    paths
+        .iter()
+        .map(|path| (shown_request(path), curl_request(path).into_bytes()))
+        .collect()
+}
+
 fn type_and_date(target: &Target) -> Outcome {
-    let found =
-        ["/", "/?lang=en"].map(|path| (shown_request(path), curl_request(path).into_bytes()));
-    let missing = ["/something-else", "//"]
-        .map(|path| (shown_request(path), curl_request(path).into_bytes()));
-    match each_answered(target, &found, "HTTP/1.1 200 OK", Some(HELLO_HTML), false) {
-        Outcome::Pass(first) => match each_answered(
+    then(
+        each_answered(
             target,
-            &missing,
-            "HTTP/1.1 404 Not Found",
-            Some(NOT_FOUND_HTML),
-            false,
-        ) {
-            Outcome::Pass(second) => Outcome::Pass(Exchange {
-                sent: format!("{}; {}", first.sent, second.sent),
-                expected: format!("{}; {}", first.expected, second.expected),
-                got: "the same, every time".into(),
-            }),
-            fail => fail,
+            &curl_requests(&["/", "/?lang=en"]),
+            &Expected::html("HTTP/1.1 200 OK", Some(HELLO_HTML)),
+        ),
+        || {
+            each_answered(
+                target,
+                &curl_requests(&["/something-else", "//"]),
+                &Expected::html("HTTP/1.1 404 Not Found", Some(NOT_FOUND_HTML)),
+            )
         },
-        fail => fail,
-    }
+    )
 }
 
 fn head_gets_no_body(target: &Target) -> Outcome {
@@ -1455,7 +1554,9 @@ fn head_gets_no_body(target: &Target) -> Outcome {
     let holds = match (get.complete(), head.complete()) {
         (Some(get), Some(head)) => {
             head_of(get).map(without_date) == Some(without_date(head.to_vec()))
-                && fault_in(get, "HTTP/1.1 200 OK", Some(HELLO_HTML), false).is_none()
+                && Expected::html("HTTP/1.1 200 OK", Some(HELLO_HTML))
+                    .fault_in(get)
+                    .is_none()
         }
         _ => false,
     };
@@ -1488,67 +1589,61 @@ fn malformed_gets_400(target: &Target) -> Outcome {
     ]);
     let above_ascii = b"GET /caf\xc3\xa9 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".to_vec();
     requests.insert(3, (show::escape(&above_ascii), above_ascii));
-    each_answered(target, &requests, "HTTP/1.1 400 Bad Request", None, false)
-}
-
-fn unknown_method_gets_501(target: &Target) -> Outcome {
-    let requests = ["BREW", "get"].map(|method| {
-        let request = request_with(method, "/");
-        (show::escape(&request), request)
-    });
     each_answered(
         target,
         &requests,
-        "HTTP/1.1 501 Not Implemented",
-        None,
-        true,
+        &Expected::html("HTTP/1.1 400 Bad Request", None),
+    )
+}
+
+/// curl's request for `target` with `method`, shown as it is sent.
+fn method_requests(requests: &[(&str, &str)]) -> Vec<(String, Vec<u8>)> {
+    requests
+        .iter()
+        .map(|(method, target)| {
+            let request = request_with(method, target);
+            (show::escape(&request), request)
+        })
+        .collect()
+}
+
+fn unknown_method_gets_501(target: &Target) -> Outcome {
+    each_answered(
+        target,
+        &method_requests(&[("BREW", "/"), ("get", "/")]),
+        &Expected::html("HTTP/1.1 501 Not Implemented", None).with_allow(),
     )
 }
 
 fn other_method_gets_405(target: &Target) -> Outcome {
-    let mut requests: Vec<_> = [("POST", "/"), ("DELETE", "/"), ("OPTIONS", "*")]
-        .iter()
-        .map(|(method, path)| {
-            let request = request_with(method, path);
-            (show::escape(&request), request)
-        })
-        .collect();
+    let mut requests = method_requests(&[("DELETE", "/"), ("OPTIONS", "*")]);
     let post = b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\nhello".to_vec();
-    requests[0] = (show::escape(&post), post);
+    requests.insert(0, (show::escape(&post), post));
     each_answered(
         target,
         &requests,
-        "HTTP/1.1 405 Method Not Allowed",
-        None,
-        true,
+        &Expected::html("HTTP/1.1 405 Method Not Allowed", None).with_allow(),
     )
 }
 
 fn versions(target: &Target) -> Outcome {
-    let old = heads(&["GET / HTTP/1.0"]);
-    match each_answered(target, &old, "HTTP/1.1 200 OK", Some(HELLO_HTML), false) {
-        Outcome::Pass(first) => {
-            let new = heads(&[
-                "GET / HTTP/2.0\r\nHost: 127.0.0.1",
-                "GET / HTTP/0.9\r\nHost: 127.0.0.1",
-            ]);
-            match each_answered(
+    then(
+        each_answered(
+            target,
+            &heads(&["GET / HTTP/1.0"]),
+            &Expected::html("HTTP/1.1 200 OK", Some(HELLO_HTML)),
+        ),
+        || {
+            each_answered(
                 target,
-                &new,
-                "HTTP/1.1 505 HTTP Version Not Supported",
-                None,
-                false,
-            ) {
-                Outcome::Pass(second) => Outcome::Pass(Exchange {
-                    sent: format!("{}; {}", first.sent, second.sent),
-                    expected: format!("{}; {}", first.expected, second.expected),
-                    got: "the same, every time".into(),
-                }),
-                fail => fail,
-            }
-        }
-        fail => fail,
-    }
+                &heads(&[
+                    "GET / HTTP/2.0\r\nHost: 127.0.0.1",
+                    "GET / HTTP/0.9\r\nHost: 127.0.0.1",
+                ]),
+                &Expected::html("HTTP/1.1 505 HTTP Version Not Supported", None),
+            )
+        },
+    )
 }
 
 /// How long the body of [`BODY_DOES_NOT_COST_THE_ANSWER`]'s `PUT` is.
@@ -1565,10 +1660,55 @@ fn body_does_not_cost_the_answer(target: &Target) -> Outcome {
     each_answered(
         target,
         &[(shown, request)],
-        "HTTP/1.1 405 Method Not Allowed",
-        None,
-        true,
+        &Expected::html("HTTP/1.1 405 Method Not Allowed", None).with_allow(),
     )
+}
+
+/// The files of `steps/pages/`, with their types (chapter 17).
+const PAGES: [(&str, &str, &[u8]); 3] = [
+    (
+        "/about.html",
+        "text/html; charset=utf-8",
+        include_bytes!("../../pages/about.html"),
+    ),
+    (
+        "/notes.txt",
+        "text/plain; charset=utf-8",
+        include_bytes!("../../pages/notes.txt"),
+    ),
+    (
+        "/favicon.ico",
+        "image/x-icon",
+        include_bytes!("../../pages/favicon.ico"),
+    ),
+];
+
+fn files_with_their_type(target: &Target) -> Outcome {
+    let file = |(path, content_type, body): (&str, &str, &[u8])| {
+        let expected = Expected {
+            status_line: "HTTP/1.1 200 OK",
+            content_type,
+            body: Some(body),
+            allow: false,
+        };
+        each_answered(target, &curl_requests(&[path]), &expected)
+    };
+    let [about, notes, icon] = PAGES;
+    then(then(file(about), || file(notes)), || file(icon))
+}
+
+fn no_way_out(target: &Target) -> Outcome {
+    let paths = [
+        "/../Cargo.toml",
+        "/%2e%2e/Cargo.toml",
+        "/..%2fCargo.toml",
+        "/..\\Cargo.toml",
+        "/%5c..%5cCargo.toml",
+        "//etc/passwd",
+        "/%2fetc%2fpasswd",
+        "/about.html%00.txt",
+    ];
+    paths_get(target, &paths, &not_found())
 }
 
 fn ctrl_c_finishes_the_request_in_progress(target: &Target) -> Outcome {

@@ -164,7 +164,7 @@ pub struct Chapter {
 }
 
 /// The chapters of the book, in order.
-pub const CHAPTERS: [Chapter; 16] = [
+pub const CHAPTERS: [Chapter; 17] = [
     chapter(1, "ch01-listen.md", "Listening for connections"),
     chapter(2, "ch02-read-request.md", "Reading the request"),
     chapter(3, "ch03-respond.md", "Writing a response"),
@@ -197,6 +197,7 @@ pub const CHAPTERS: [Chapter; 16] = [
     ),
     chapter(15, "ch15-time-limits.md", "Time limits for slow clients"),
     chapter(16, "ch16-parsing.md", "Parsing requests properly"),
+    chapter(17, "ch17-files.md", "Serving files, and only those"),
 ];
 
 const fn chapter(number: u8, file: &'static str, title: &'static str) -> Chapter {

@@ -3,8 +3,10 @@
 //! well-kept parser, disagree: only where we chose to be stricter, or the
 //! RFC asks for more than `httparse` does.
 
+// ANCHOR: use
 use super::{Header, MAX_HEADERS, Refusal, Request, parse};
 use proptest::prelude::*;
+// ANCHOR_END: use
 
 fn header<'h>(name: &'h str, value: &'h str) -> Header<'h> {
     Header {
