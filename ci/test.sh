@@ -124,6 +124,16 @@ check "quizzes: one of 3 to 6 questions per chapter, each explained; every traci
 
 check "book: builds in every language without warnings" ci/build.sh
 
+check "site: every internal link and anchor resolves" "$BOOK_TOOLS" links build/site
+
+# In a subshell, so that a failed install fails this check, not the whole run.
+browser_tests() {
+    (ensure_browser_tools && cd ci/browser && node --test)
+}
+# In the background, beside the checks of the po files and the listings that
+# follow: it needs only the built site, and takes minutes.
+check_in_background "site: in a real browser (Chromium): interface, picker, search, 404 pages, hreflang and sitemap, shared assets, listing widths, the quizzes, the exercises' folds, the timelines, accessibility (axe-core)" browser_tests
+
 PO_FILES=()
 for lang in "${TRANSLATIONS[@]}"; do PO_FILES+=("po/$lang.po"); done
 
@@ -154,13 +164,7 @@ check "listings: translations change only comments and messages" code_matches
 check "listings: every Rust block compiles, in every language (skeptic)" \
     in_dir ci/skeptic cargo test --quiet
 
-check "site: every internal link and anchor resolves" "$BOOK_TOOLS" links build/site
 
-# In a subshell, so that a failed install fails this check, not the whole run.
-browser_tests() {
-    (ensure_browser_tools && cd ci/browser && node --test)
-}
-check "site: in a real browser (Chromium): interface, picker, search, 404 pages, hreflang and sitemap, shared assets, listing widths, the quizzes, the exercises' folds, the timelines, accessibility (axe-core)" browser_tests
 
 finish_background_checks
 
