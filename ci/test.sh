@@ -130,9 +130,7 @@ check "site: every internal link and anchor resolves" "$BOOK_TOOLS" links build/
 browser_tests() {
     (ensure_browser_tools && cd ci/browser && node --test)
 }
-# In the background, beside the checks of the po files and the listings that
-# follow: it needs only the built site, and takes minutes.
-check_in_background "site: in a real browser (Chromium): interface, picker, search, 404 pages, hreflang and sitemap, shared assets, listing widths, the quizzes, the exercises' folds, the timelines, accessibility (axe-core)" browser_tests
+check "site: in a real browser (Chromium): interface, picker, search, 404 pages, hreflang and sitemap, shared assets, listing widths, the quizzes, the exercises' folds, the timelines, accessibility (axe-core)" browser_tests
 
 PO_FILES=()
 for lang in "${TRANSLATIONS[@]}"; do PO_FILES+=("po/$lang.po"); done
