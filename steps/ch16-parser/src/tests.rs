@@ -5,13 +5,10 @@
 
 use super::{HEAD_TIME, SLEEP, serve};
 use check::{Target, claims};
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::sync::atomic::AtomicBool;
 use std::time::SystemTime;
-use testkit::{
-    TIMEOUT, as_curl_shows, enter_steps_dir, spawn_server, transcript, transcript_any_date,
-};
+use testkit::{as_curl_shows, enter_steps_dir, spawn_server, transcript, transcript_any_date};
 
 /// The server on an ephemeral port, never stopped.
 fn server() -> SocketAddr {
@@ -25,14 +22,9 @@ fn target(addr: SocketAddr) -> Target {
     Target::new(addr).sleep(SLEEP).head_time(HEAD_TIME)
 }
 
-/// Sends `request` and reads the answer to its end.
+/// Sends `request` and reads the answer to its end, as text.
 fn send(addr: SocketAddr, request: &[u8]) -> String {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(TIMEOUT)).unwrap();
-    stream.write_all(request).unwrap();
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).unwrap();
-    String::from_utf8(answer).unwrap()
+    String::from_utf8(testkit::send(addr, request)).unwrap()
 }
 
 /// The status line of `answer`.

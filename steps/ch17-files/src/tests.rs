@@ -5,11 +5,10 @@ use super::{HEAD_TIME, ROOT, SLEEP, file_page, file_path, serve};
 use check::{Target, claims};
 use proptest::prelude::*;
 use std::fs;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::AtomicBool;
-use testkit::{TIMEOUT, enter_steps_dir, spawn_server, steps_dir};
+use testkit::{enter_steps_dir, send, spawn_server, steps_dir};
 
 /// The server on an ephemeral port, never stopped.
 fn server() -> SocketAddr {
@@ -21,16 +20,6 @@ fn server() -> SocketAddr {
 /// a second here.
 fn target(addr: SocketAddr) -> Target {
     Target::new(addr).sleep(SLEEP).head_time(HEAD_TIME)
-}
-
-/// Sends `request` and reads the answer to its end.
-fn send(addr: SocketAddr, request: &[u8]) -> Vec<u8> {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(TIMEOUT)).unwrap();
-    stream.write_all(request).unwrap();
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).unwrap();
-    answer
 }
 
 fn get(addr: SocketAddr, path: &str) -> Vec<u8> {
