@@ -235,3 +235,12 @@ fn files_have_their_type_and_nothing_leads_out() {
     claims::FILES_WITH_THEIR_TYPE.assert_holds(&target(addr));
     claims::NO_WAY_OUT.assert_holds(&target(addr));
 }
+
+/// What chapter 18 changes: this server closes every connection after its
+/// answer.
+#[test]
+fn fails_chapter_18s_claim_on_open_connections() {
+    let addr = server();
+    claims::KEEPS_THE_CONNECTION_OPEN.assert_fails(&target(addr));
+    claims::CLOSES_WHEN_ASKED.assert_holds(&target(addr));
+}

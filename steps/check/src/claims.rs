@@ -9,8 +9,8 @@
 use crate::client::{self, Answer, Pending, TIMEOUT, curl_request};
 use crate::show::{self, secs};
 use crate::{
-    Claim, Exchange, HELLO_HTML, NOT_FOUND_HTML, Outcome, Section, Target, page_response,
-    whole_answer,
+    BOOK_MAX_REQUESTS, Claim, Exchange, HELLO_HTML, NOT_FOUND_HTML, Outcome, Section, Target,
+    page_response, whole_answer,
 };
 use std::io::Write;
 use std::time::{Duration, Instant, SystemTime};
@@ -307,6 +307,51 @@ pub static NO_WAY_OUT: Claim = Claim {
     check: no_way_out,
 };
 
+// Chapter 18
+
+pub static KEEPS_THE_CONNECTION_OPEN: Claim = Claim {
+    id: "keeps-the-connection-open",
+    statement: "An HTTP/1.1 request gets its answer without `Connection: close`, and the \
+                connection stays open: two more requests on it, sent in one write, get their \
+                answers in turn.",
+    explained_in: section(18, "One connection, many requests"),
+    check: keeps_the_connection_open,
+};
+
+pub static CLOSES_WHEN_ASKED: Claim = Claim {
+    id: "closes-when-asked",
+    statement: "A request with `Connection: close`, an `HTTP/1.0` request and a request with \
+                a body each get an answer with `Connection: close`, and then the connection \
+                closes.",
+    explained_in: section(18, "When a connection ends"),
+    check: closes_when_asked,
+};
+
+pub static IDLE_CONNECTION_CLOSES: Claim = Claim {
+    id: "idle-connection-closes",
+    statement: "A connection that stays silent after an answer is closed without a word after \
+                the idle time (5 s): not before half of it, and before twice it.",
+    explained_in: section(18, "When a connection ends"),
+    check: idle_connection_closes,
+};
+
+pub static HUNDRED_REQUESTS_AT_MOST: Claim = Claim {
+    id: "hundred-requests-at-most",
+    statement: "One connection gets 100 answers at most: the 100th says `Connection: close`, \
+                and then the connection closes.",
+    explained_in: section(18, "When a connection ends"),
+    check: hundred_requests_at_most,
+};
+
+pub static IDLE_CONNECTIONS_COST_NO_WORKER: Claim = Claim {
+    id: "idle-connections-cost-no-worker",
+    statement: "Open connections that wait for their next request hold no worker: 50 \
+                connections, opened one after another, each get their answer at once, while \
+                those before them stay open and silent.",
+    explained_in: section(18, "Handing the connection back"),
+    check: idle_connections_cost_no_worker,
+};
+
 /// Every claim, each once.
 pub static ALL: &[&Claim] = &[
     &NO_ANSWER,
@@ -341,6 +386,11 @@ pub static ALL: &[&Claim] = &[
     &BODY_DOES_NOT_COST_THE_ANSWER,
     &FILES_WITH_THEIR_TYPE,
     &NO_WAY_OUT,
+    &KEEPS_THE_CONNECTION_OPEN,
+    &CLOSES_WHEN_ASKED,
+    &IDLE_CONNECTION_CLOSES,
+    &HUNDRED_REQUESTS_AT_MOST,
+    &IDLE_CONNECTIONS_COST_NO_WORKER,
 ];
 
 /// The pages of chapter 5, which later chapters keep.
@@ -500,6 +550,40 @@ static CH17: [&Claim; 20] = {
     ]
 };
 
+// Chapter 17's claims still hold, and connections stay open. Chapter 4's
+// claim on `/` is left out: it shows `Connection: close`, which an open
+// connection's answer does not have (`type-and-date` checks `/` instead).
+static CH18: [&Claim; 24] = {
+    let [_hello, b, c, d, e, f, g, h, i, j, rest @ ..] = CH17;
+    let [k, l, m, n, o, p, q, r, s, ctrl_c] = rest;
+    [
+        b,
+        c,
+        d,
+        e,
+        f,
+        g,
+        h,
+        i,
+        j,
+        &KEEPS_THE_CONNECTION_OPEN,
+        &CLOSES_WHEN_ASKED,
+        &IDLE_CONNECTION_CLOSES,
+        &HUNDRED_REQUESTS_AT_MOST,
+        &IDLE_CONNECTIONS_COST_NO_WORKER,
+        k,
+        l,
+        m,
+        n,
+        o,
+        p,
+        q,
+        r,
+        s,
+        ctrl_c,
+    ]
+};
+
 /// The claims of chapter `number`, in the order the check runs them.
 pub fn of_chapter(number: u8) -> &'static [&'static Claim] {
     match number {
@@ -520,6 +604,7 @@ pub fn of_chapter(number: u8) -> &'static [&'static Claim] {
         15 => &CH15,
         16 => &CH16,
         17 => &CH17,
+        18 => &CH18,
         _ => &[],
     }
 }
@@ -768,7 +853,7 @@ fn exact_request_line(target: &Target) -> Outcome {
 /// What came back for a request, with how long it took.
 fn timed(answer: &Answer, took: Duration, expected: &str) -> String {
     match answer.complete() {
-        Some(bytes) if crate::same_answer(bytes, expected) => {
+        Some(_) if answer.is(expected) => {
             format!("{}, after {}", name_of(expected), secs(took))
         }
         _ => format!(
@@ -1162,7 +1247,7 @@ fn busy_gets_503(target: &Target) -> Outcome {
     for (index, request) in crowd.into_iter().enumerate() {
         let (answer, took) = request.wait();
         match answer.complete() {
-            Some(bytes) if crate::same_answer(bytes, &expected) => pages += 1,
+            Some(_) if answer.is(&expected) => pages += 1,
             Some(bytes) if is_busy_answer(bytes) => {
                 if took < target.sleep / 2 {
                     early_503s.push(took);
@@ -1380,8 +1465,19 @@ impl<'a> Expected<'a> {
         }
     }
 
-    /// What is wrong with `bytes` as this answer; `None` if nothing is.
-    fn fault_in(&self, bytes: &[u8]) -> Option<String> {
+    /// What is wrong with `answer` as this answer; `None` if nothing is.
+    fn fault_in_answer(&self, answer: &Answer) -> Option<String> {
+        match answer {
+            Answer::Closed(bytes) => self.fault_in(bytes, false),
+            Answer::Kept(bytes) => self.fault_in(bytes, true),
+            _ => Some(show::describe(answer)),
+        }
+    }
+
+    /// What is wrong with `bytes` as this answer; `None` if nothing is. An
+    /// answer after which the connection closed says `Connection: close`;
+    /// one after which it stays open (`kept`, chapter 18) does not.
+    fn fault_in(&self, bytes: &[u8], kept: bool) -> Option<String> {
         let Some((status, headers)) = whole_answer(bytes) else {
             return Some(
                 "not a whole answer: a head, and as many bytes as Content-Length says".into(),
@@ -1412,7 +1508,8 @@ impl<'a> Expected<'a> {
                 }
             }
         }
-        if !header("connection").is_some_and(|value| value.eq_ignore_ascii_case("close")) {
+        let closes = header("connection").is_some_and(|value| value.eq_ignore_ascii_case("close"));
+        if !closes && !kept {
             return Some("there is no Connection: close".into());
         }
         if self.allow {
@@ -1462,8 +1559,8 @@ fn each_answered(target: &Target, requests: &[(String, Vec<u8>)], expected: &Exp
     for (shown, request) in requests {
         let answer = client::exchange(target.addr, request, TIMEOUT);
         let got = match answer.complete() {
-            Some(bytes) => expected
-                .fault_in(bytes)
+            Some(_) => expected
+                .fault_in_answer(&answer)
                 .map(|fault| format!("{fault}: {}", show::describe(&answer))),
             None => Some(show::describe(&answer)),
         };
@@ -1552,10 +1649,10 @@ fn head_gets_no_body(target: &Target) -> Outcome {
             .into_bytes()
     };
     let holds = match (get.complete(), head.complete()) {
-        (Some(get), Some(head)) => {
-            head_of(get).map(without_date) == Some(without_date(head.to_vec()))
+        (Some(bytes), Some(head)) => {
+            head_of(bytes).map(without_date) == Some(without_date(head.to_vec()))
                 && Expected::html("HTTP/1.1 200 OK", Some(HELLO_HTML))
-                    .fault_in(get)
+                    .fault_in_answer(&get)
                     .is_none()
         }
         _ => false,
@@ -1844,4 +1941,253 @@ mod signal {
     pub fn ctrl_c(_target: &Target, _pid: u32) -> Outcome {
         Outcome::Skipped("Skipped: sending SIGINT needs a Unix system (Linux, macOS).".into())
     }
+}
+
+/// A request for `path` that asks the server to close the connection after
+/// its answer.
+fn closing_request(path: &str) -> Vec<u8> {
+    curl_request(path)
+        .replacen("\r\n\r\n", "\r\nConnection: close\r\n\r\n", 1)
+        .into_bytes()
+}
+
+/// Reads the next answer on `connection`; what is wrong with it, if it is
+/// not `expected` on a connection that stays open.
+fn fault_in_kept(connection: &mut client::Connection, expected: &Expected) -> Option<String> {
+    let answer = connection.next_answer(TIMEOUT, false);
+    match answer {
+        Answer::Kept(_) => expected
+            .fault_in_answer(&answer)
+            .map(|fault| format!("{fault}: {}", show::describe(&answer))),
+        _ => Some(show::describe(&answer)),
+    }
+}
+
+fn keeps_the_connection_open(target: &Target) -> Outcome {
+    let hello = Expected::html("HTTP/1.1 200 OK", Some(HELLO_HTML));
+    let not_found = Expected::html("HTTP/1.1 404 Not Found", Some(NOT_FOUND_HTML));
+    let first = curl_request("/");
+    let both = [curl_request("/nothing"), curl_request("/")].concat();
+    let sent = format!(
+        "on one connection: {}, then, once it is answered, {} in one write",
+        show::escape(first.as_bytes()),
+        show::escape(both.as_bytes())
+    );
+    let expected = format!(
+        "three answers in turn, none with Connection: close: {}; the same with 404.html; \
+         the first again; and the connection still open",
+        hello.describe()
+    );
+    let fault = (|| {
+        let mut connection = match client::Connection::open(target.addr) {
+            Ok(connection) => connection,
+            Err(answer) => return Some(show::describe(&answer)),
+        };
+        if let Err(e) = connection.send(first.as_bytes()) {
+            return Some(format!("sending the first request failed: {e}"));
+        }
+        if let Some(fault) = fault_in_kept(&mut connection, &hello) {
+            return Some(format!("first answer: {fault}"));
+        }
+        if let Err(e) = connection.send(both.as_bytes()) {
+            return Some(format!("sending the next two requests failed: {e}"));
+        }
+        if let Some(fault) = fault_in_kept(&mut connection, &not_found) {
+            return Some(format!("second answer: {fault}"));
+        }
+        fault_in_kept(&mut connection, &hello).map(|fault| format!("third answer: {fault}"))
+    })();
+    verdict(
+        fault.is_none(),
+        Exchange {
+            sent,
+            expected,
+            got: fault.unwrap_or_else(|| "three answers, and the connection open".into()),
+        },
+    )
+}
+
+fn closes_when_asked(target: &Target) -> Outcome {
+    let hello = Expected::html("HTTP/1.1 200 OK", Some(HELLO_HTML));
+    let not_allowed = Expected::html("HTTP/1.1 405 Method Not Allowed", None).with_allow();
+    let cases = [
+        (closing_request("/"), &hello),
+        (b"GET / HTTP/1.0\r\n\r\n".to_vec(), &hello),
+        (
+            b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\nhello".to_vec(),
+            &not_allowed,
+        ),
+    ];
+    let sent = cases
+        .iter()
+        .map(|(request, _)| show::escape(request))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let expected = "for each, its answer (hello.html, hello.html, 405) with Connection: close, \
+                    and then the end of the connection"
+        .to_string();
+    for (request, expected_answer) in &cases {
+        let answer = client::exchange(target.addr, request, TIMEOUT);
+        let fault = match &answer {
+            Answer::Closed(_) => expected_answer.fault_in_answer(&answer),
+            Answer::Kept(_) => Some("the connection stayed open".into()),
+            _ => Some("no whole answer".into()),
+        };
+        if let Some(fault) = fault {
+            return Outcome::Fail(Exchange {
+                sent: show::escape(request),
+                expected,
+                got: format!("{fault}: {}", show::describe(&answer)),
+            });
+        }
+    }
+    Outcome::Pass(Exchange {
+        sent,
+        expected,
+        got: "the same, every time".into(),
+    })
+}
+
+fn idle_connection_closes(target: &Target) -> Outcome {
+    let hello = Expected::html("HTTP/1.1 200 OK", Some(HELLO_HTML));
+    let (least, most) = (target.idle_time / 2, target.idle_time * 2);
+    let sent = format!(
+        "{}, then nothing on the same connection",
+        shown_request("/")
+    );
+    let expected = format!(
+        "hello.html, then, after {} to {}, the end of the connection without a word",
+        secs(least),
+        secs(most)
+    );
+    let got = (|| {
+        let mut connection = match client::Connection::open(target.addr) {
+            Ok(connection) => connection,
+            Err(answer) => return Err(show::describe(&answer)),
+        };
+        if let Err(e) = connection.send(curl_request("/").as_bytes()) {
+            return Err(format!("sending the request failed: {e}"));
+        }
+        if let Some(fault) = fault_in_kept(&mut connection, &hello) {
+            return Err(fault);
+        }
+        let answered = Instant::now();
+        let end = connection.next_answer(most, false);
+        let after = answered.elapsed();
+        match end {
+            Answer::Closed(bytes) | Answer::Reset(bytes) if bytes.is_empty() && after >= least => {
+                Ok(format!("the end of the connection after {}", secs(after)))
+            }
+            Answer::Closed(bytes) | Answer::Reset(bytes) if bytes.is_empty() => Err(format!(
+                "the end of the connection already after {}",
+                secs(after)
+            )),
+            other => Err(format!("after {}: {}", secs(after), show::describe(&other))),
+        }
+    })();
+    verdict(
+        got.is_ok(),
+        Exchange {
+            sent,
+            expected,
+            got: got.unwrap_or_else(|fault| fault),
+        },
+    )
+}
+
+fn hundred_requests_at_most(target: &Target) -> Outcome {
+    let hello = Expected::html("HTTP/1.1 200 OK", Some(HELLO_HTML));
+    let sent = format!(
+        "{} on one connection, {BOOK_MAX_REQUESTS} times, each once the one before is answered",
+        shown_request("/")
+    );
+    let expected = format!(
+        "hello.html each time; answer {BOOK_MAX_REQUESTS} with Connection: close, and then \
+         the end of the connection"
+    );
+    let got = (|| {
+        let mut connection = match client::Connection::open(target.addr) {
+            Ok(connection) => connection,
+            Err(answer) => return Err(show::describe(&answer)),
+        };
+        for count in 1..BOOK_MAX_REQUESTS {
+            if let Err(e) = connection.send(curl_request("/").as_bytes()) {
+                return Err(format!("sending request {count} failed: {e}"));
+            }
+            if let Some(fault) = fault_in_kept(&mut connection, &hello) {
+                return Err(format!("answer {count}: {fault}"));
+            }
+        }
+        if let Err(e) = connection.send(curl_request("/").as_bytes()) {
+            return Err(format!("sending request {BOOK_MAX_REQUESTS} failed: {e}"));
+        }
+        let last = connection.next_answer(TIMEOUT, false);
+        match &last {
+            Answer::Closed(_) => match hello.fault_in_answer(&last) {
+                None => Ok("the same".into()),
+                Some(fault) => Err(format!("answer {BOOK_MAX_REQUESTS}: {fault}")),
+            },
+            other => Err(format!(
+                "answer {BOOK_MAX_REQUESTS}: {}",
+                show::describe(other)
+            )),
+        }
+    })();
+    verdict(
+        got.is_ok(),
+        Exchange {
+            sent,
+            expected,
+            got: got.unwrap_or_else(|fault| fault),
+        },
+    )
+}
+
+/// How many open, silent connections [`IDLE_CONNECTIONS_COST_NO_WORKER`]
+/// keeps: many more than a pool has workers and places in its queue.
+const IDLE_CONNECTIONS: usize = 50;
+
+fn idle_connections_cost_no_worker(target: &Target) -> Outcome {
+    let hello = Expected::html("HTTP/1.1 200 OK", Some(HELLO_HTML));
+    let most = target.idle_time / 2;
+    let sent = format!(
+        "{IDLE_CONNECTIONS} connections, one after another, each {}, and then silent, open",
+        shown_request("/")
+    );
+    let expected = format!("hello.html on each, each within {}", secs(most));
+    let mut open = Vec::new();
+    for count in 1..=IDLE_CONNECTIONS {
+        let started = Instant::now();
+        let fault = match client::Connection::open(target.addr) {
+            Err(answer) => Some(show::describe(&answer)),
+            Ok(mut connection) => match connection.send(curl_request("/").as_bytes()) {
+                Err(e) => Some(format!("sending the request failed: {e}")),
+                Ok(()) => {
+                    let answer = connection.next_answer(most, false);
+                    let fault = match &answer {
+                        Answer::Kept(_) => hello.fault_in_answer(&answer),
+                        other => Some(show::describe(other)),
+                    };
+                    open.push(connection);
+                    fault
+                }
+            },
+        };
+        if let Some(fault) = fault {
+            return Outcome::Fail(Exchange {
+                sent,
+                expected,
+                got: format!(
+                    "connection {count}, while {} silent ones were open, after {}: {fault}",
+                    count - 1,
+                    secs(started.elapsed())
+                ),
+            });
+        }
+    }
+    Outcome::Pass(Exchange {
+        sent,
+        expected,
+        got: "the same".into(),
+    })
 }

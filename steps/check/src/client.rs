@@ -28,6 +28,10 @@ pub enum Answer {
     Closed(Vec<u8>),
     /// The connection was reset or broken, after these bytes.
     Reset(Vec<u8>),
+    /// The server sent these bytes, a whole answer by its `Content-Length`
+    /// and without `Connection: close`, and kept the connection open for
+    /// another request, as HTTP/1.1 allows (chapter 18).
+    Kept(Vec<u8>),
     /// The connection was still open when we stopped waiting, after these bytes.
     StillOpen(Vec<u8>),
     /// We could not connect at all.
@@ -37,19 +41,24 @@ pub enum Answer {
 }
 
 impl Answer {
-    /// The complete answer, if the server sent one and closed the connection.
+    /// The complete answer, if the server sent one and closed the
+    /// connection, or sent a whole one and kept it open.
     pub fn complete(&self) -> Option<&[u8]> {
         match self {
-            Answer::Closed(bytes) => Some(bytes),
+            Answer::Closed(bytes) | Answer::Kept(bytes) => Some(bytes),
             _ => None,
         }
     }
 
     /// Whether the server sent the answer `expected` and closed the
-    /// connection (see [`crate::same_answer`]).
+    /// connection (see [`crate::same_answer`]), or sent it without its
+    /// `Connection: close` and kept the connection open.
     pub fn is(&self, expected: &str) -> bool {
-        self.complete()
-            .is_some_and(|bytes| crate::same_answer(bytes, expected))
+        match self {
+            Answer::Closed(bytes) => crate::same_answer(bytes, expected),
+            Answer::Kept(bytes) => crate::same_answer(bytes, &crate::kept_open(expected)),
+            _ => false,
+        }
     }
 
     /// True if the server sent nothing at all and ended the connection.
@@ -61,8 +70,10 @@ impl Answer {
     }
 }
 
-/// Reads until the server closes the connection or `patience` is over.
-fn read_answer(stream: &mut TcpStream, patience: Duration) -> Answer {
+/// Reads until the server closes the connection, or has sent a whole answer
+/// and keeps the connection open ([`crate::kept_whole`]; `head_only` for the
+/// answer to a `HEAD`), or `patience` is over.
+fn read_answer(stream: &mut TcpStream, patience: Duration, head_only: bool) -> Answer {
     let deadline = Instant::now() + patience;
     let mut bytes = Vec::new();
     let mut chunk = [0; 4096];
@@ -76,7 +87,12 @@ fn read_answer(stream: &mut TcpStream, patience: Duration) -> Answer {
         }
         match stream.read(&mut chunk) {
             Ok(0) => return Answer::Closed(bytes),
-            Ok(n) => bytes.extend_from_slice(&chunk[..n]),
+            Ok(n) => {
+                bytes.extend_from_slice(&chunk[..n]);
+                if crate::kept_whole(&bytes, head_only) {
+                    return Answer::Kept(bytes);
+                }
+            }
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
                 return Answer::StillOpen(bytes);
             }
@@ -106,10 +122,11 @@ pub fn exchange(addr: SocketAddr, request: &[u8], patience: Duration) -> Answer 
         Ok(stream) => stream,
         Err(e) => return Answer::CannotConnect(e),
     };
+    let head_only = request.starts_with(b"HEAD ");
     match stream.write_all(request) {
-        Ok(()) => read_answer(&mut stream, patience),
+        Ok(()) => read_answer(&mut stream, patience, head_only),
         // The server closed before our request arrived: what did it send?
-        Err(e) if is_reset(&e) => match read_answer(&mut stream, patience) {
+        Err(e) if is_reset(&e) => match read_answer(&mut stream, patience, head_only) {
             Answer::Closed(bytes) => Answer::Reset(bytes),
             other => other,
         },
@@ -134,7 +151,7 @@ pub fn send_and_hang_up(addr: SocketAddr, bytes: &[u8], patience: Duration) -> A
             Answer::Failed(e)
         };
     }
-    read_answer(&mut stream, patience)
+    read_answer(&mut stream, patience, bytes.starts_with(b"HEAD "))
 }
 
 /// Connects, sends `bytes`, and hangs up at once with a reset (`RST`)
@@ -155,6 +172,65 @@ pub fn reset(stream: TcpStream) -> io::Result<()> {
     Ok(())
 }
 
+/// A connection that stays open for one request after another (chapter
+/// 18), whose answers are read one at a time.
+pub struct Connection {
+    stream: TcpStream,
+    /// What the server sent that is not part of an answer read yet.
+    received: Vec<u8>,
+}
+
+impl Connection {
+    pub fn open(addr: SocketAddr) -> Result<Connection, Answer> {
+        let stream = TcpStream::connect(addr).map_err(Answer::CannotConnect)?;
+        Ok(Connection {
+            stream,
+            received: Vec::new(),
+        })
+    }
+
+    /// Sends `bytes` as one write: a request, or several.
+    pub fn send(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.stream.write_all(bytes)
+    }
+
+    /// The next answer, within `patience`: [`Answer::Kept`] with the bytes
+    /// of that answer alone, if it does not say `Connection: close`; if it
+    /// does, or if no whole answer comes, what [`exchange`] would say.
+    pub fn next_answer(&mut self, patience: Duration, head_only: bool) -> Answer {
+        let deadline = Instant::now() + patience;
+        let mut chunk = [0; 4096];
+        loop {
+            match crate::first_answer(&self.received, head_only) {
+                Some((length, false)) => {
+                    let rest = self.received.split_off(length);
+                    return Answer::Kept(std::mem::replace(&mut self.received, rest));
+                }
+                // The server says it closes: does it?
+                Some((_, true)) => {}
+                None => {}
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Answer::StillOpen(std::mem::take(&mut self.received));
+            }
+            if let Err(e) = self.stream.set_read_timeout(Some(left)) {
+                return Answer::Failed(e);
+            }
+            match self.stream.read(&mut chunk) {
+                Ok(0) => return Answer::Closed(std::mem::take(&mut self.received)),
+                Ok(n) => self.received.extend_from_slice(&chunk[..n]),
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) if is_reset(&e) => {
+                    return Answer::Reset(std::mem::take(&mut self.received));
+                }
+                Err(e) => return Answer::Failed(e),
+            }
+        }
+    }
+}
+
 /// Connects only, and waits.
 pub fn connect(addr: SocketAddr) -> Result<TcpStream, Answer> {
     TcpStream::connect(addr).map_err(Answer::CannotConnect)
@@ -162,7 +238,7 @@ pub fn connect(addr: SocketAddr) -> Result<TcpStream, Answer> {
 
 /// Reads the answer on an open connection, for at most `patience`.
 pub fn wait_for_answer(stream: &mut TcpStream, patience: Duration) -> Answer {
-    read_answer(stream, patience)
+    read_answer(stream, patience, false)
 }
 
 /// A request that was sent and whose answer is read on another thread.
@@ -188,7 +264,7 @@ impl Pending {
                 }
                 Ok(()) => {
                     thread::spawn(move || {
-                        let answer = read_answer(&mut stream, patience);
+                        let answer = read_answer(&mut stream, patience, false);
                         let _ = report.send((answer, Instant::now()));
                     });
                 }
@@ -264,8 +340,9 @@ pub fn trickle(addr: SocketAddr, interval: Duration, patience: Duration) -> (Ans
             Ok(0) => return (Answer::Closed(Vec::new()), started.elapsed()),
             Ok(_) => {
                 let at = started.elapsed();
-                let answer = match read_answer(&mut stream, TIMEOUT) {
+                let answer = match read_answer(&mut stream, TIMEOUT, false) {
                     Answer::Closed(rest) => Answer::Closed([&first[..], &rest].concat()),
+                    Answer::Kept(rest) => Answer::Kept([&first[..], &rest].concat()),
                     Answer::Reset(rest) => Answer::Reset([&first[..], &rest].concat()),
                     Answer::StillOpen(rest) => Answer::StillOpen([&first[..], &rest].concat()),
                     other => other,
@@ -278,7 +355,7 @@ pub fn trickle(addr: SocketAddr, interval: Duration, patience: Duration) -> (Ans
             Err(e) => return (Answer::Failed(e), started.elapsed()),
         }
     }
-    let answer = read_answer(&mut stream, TIMEOUT);
+    let answer = read_answer(&mut stream, TIMEOUT, false);
     (answer, started.elapsed())
 }
 

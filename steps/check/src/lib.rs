@@ -34,6 +34,13 @@ pub const BOOK_SLEEP: Duration = Duration::from_secs(5);
 /// [`Target::head_time`]).
 pub const BOOK_HEAD_TIME: Duration = Duration::from_secs(5);
 
+/// How long the servers of chapter 18 keep a silent connection open between
+/// two requests (their unit tests: one second, [`Target::idle_time`]).
+pub const BOOK_IDLE_TIME: Duration = Duration::from_secs(5);
+
+/// How many requests the servers of chapter 18 answer on one connection.
+pub const BOOK_MAX_REQUESTS: usize = 100;
+
 /// The address of the published book, which the reports link to: the
 /// default `SITE_URL` of `ci/lib.sh` (a test keeps the two the same).
 pub const BOOK_URL: &str = "https://serving-the-web-with-rust.github.io/book/";
@@ -125,6 +132,45 @@ pub fn whole_answer(bytes: &[u8]) -> Option<(&str, Vec<(&str, &str)>)> {
     (length == bytes.len() - end - 4).then_some((status_line, headers))
 }
 
+/// How long the first answer in `bytes` is, if it is all there: a head
+/// with a `Content-Length`, and that many bytes of body after it, or none if
+/// the request was a `HEAD` (`head_only`). And whether its head says
+/// `Connection: close`.
+pub fn first_answer(bytes: &[u8], head_only: bool) -> Option<(usize, bool)> {
+    let end = bytes.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let head = std::str::from_utf8(&bytes[..end - 4]).ok()?;
+    let mut length = None;
+    let mut closes = false;
+    for line in head.split("\r\n").skip(1) {
+        let (name, value) = line.split_once(':')?;
+        let value = value.trim();
+        if name.eq_ignore_ascii_case("connection") {
+            closes |= value
+                .split(',')
+                .any(|option| option.trim().eq_ignore_ascii_case("close"));
+        }
+        if name.eq_ignore_ascii_case("content-length") {
+            length = Some(value.parse::<usize>().ok()?);
+        }
+    }
+    let whole = end + if head_only { 0 } else { length? };
+    length?;
+    (bytes.len() >= whole).then_some((whole, closes))
+}
+
+/// Whether `bytes` is one whole answer after which the server keeps the
+/// connection open for another request (chapter 18): see [`first_answer`],
+/// and no `Connection: close`.
+pub fn kept_whole(bytes: &[u8], head_only: bool) -> bool {
+    first_answer(bytes, head_only) == Some((bytes.len(), false))
+}
+
+/// `expected` without its `Connection: close` line: what a server that keeps
+/// the connection open sends instead.
+pub fn kept_open(expected: &str) -> String {
+    expected.replacen("\r\nConnection: close\r\n", "\r\n", 1)
+}
+
 /// Whether `got` is the answer `expected`: the same bytes; or, if `expected`
 /// is a whole answer (a [`page_response`], say), one with the same status
 /// line, the same body and every header of `expected`. Other headers may
@@ -164,7 +210,7 @@ pub struct Chapter {
 }
 
 /// The chapters of the book, in order.
-pub const CHAPTERS: [Chapter; 17] = [
+pub const CHAPTERS: [Chapter; 18] = [
     chapter(1, "ch01-listen.md", "Listening for connections"),
     chapter(2, "ch02-read-request.md", "Reading the request"),
     chapter(3, "ch03-respond.md", "Writing a response"),
@@ -198,6 +244,11 @@ pub const CHAPTERS: [Chapter; 17] = [
     chapter(15, "ch15-time-limits.md", "Time limits for slow clients"),
     chapter(16, "ch16-parsing.md", "Parsing requests properly"),
     chapter(17, "ch17-files.md", "Serving files, and only those"),
+    chapter(
+        18,
+        "ch18-keep-alive.md",
+        "Keep-alive, and why it starves a pool",
+    ),
 ];
 
 const fn chapter(number: u8, file: &'static str, title: &'static str) -> Chapter {
@@ -274,6 +325,9 @@ pub struct Target {
     /// How long the server gives a client to send the head of its request
     /// (chapter 15).
     pub head_time: Duration,
+    /// How long the server keeps a silent connection open between two
+    /// requests (chapter 18).
+    pub idle_time: Duration,
     /// The server's process id, for the claims that send it a signal.
     pub pid: Option<u32>,
     /// Requests of the last claim whose answers are still on their way; the
@@ -288,6 +342,7 @@ impl Target {
             addr,
             sleep: BOOK_SLEEP,
             head_time: BOOK_HEAD_TIME,
+            idle_time: BOOK_IDLE_TIME,
             pid: None,
             in_flight: Mutex::new(Vec::new()),
         }
@@ -303,6 +358,13 @@ impl Target {
     /// of its request.
     pub fn head_time(mut self, head_time: Duration) -> Target {
         self.head_time = head_time;
+        self
+    }
+
+    /// The same server, which keeps a silent connection open for
+    /// `idle_time` between two requests.
+    pub fn idle_time(mut self, idle_time: Duration) -> Target {
+        self.idle_time = idle_time;
         self
     }
 

@@ -112,6 +112,10 @@ pub fn describe(answer: &Answer) -> String {
             "nothing: the server reset the connection without an answer".to_string()
         }
         Answer::Reset(got) => format!("{}, then the connection was reset", bytes(got, None)),
+        Answer::Kept(got) => format!(
+            "{}, a whole answer, and the server kept the connection open",
+            bytes(got, None)
+        ),
         Answer::StillOpen(got) if got.is_empty() => {
             "nothing, and the connection was still open when we stopped waiting".to_string()
         }

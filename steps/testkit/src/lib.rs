@@ -140,9 +140,11 @@ pub fn serve_one(handler: fn(TcpStream)) -> (SocketAddr, JoinHandle<()>) {
     (addr, handle)
 }
 
-/// Sends `request` as one write, then reads until the server closes the connection.
+/// Sends `request` as one write, then reads until the server closes the
+/// connection, or has sent a whole answer and keeps the connection open
+/// (chapter 18: see [`check::kept_whole`]).
 ///
-/// Panics if the server does not close within [`TIMEOUT`], or resets the connection.
+/// Panics if the server does neither within [`TIMEOUT`], or resets the connection.
 pub fn send(addr: SocketAddr, request: &[u8]) -> Vec<u8> {
     match try_send(addr, request) {
         Ok(response) => response,
@@ -158,9 +160,22 @@ pub fn try_send(addr: SocketAddr, request: &[u8]) -> std::io::Result<Vec<u8>> {
     let mut stream = TcpStream::connect(addr)?;
     stream.set_read_timeout(Some(TIMEOUT))?;
     stream.write_all(request)?;
+    let head_only = request.starts_with(b"HEAD ");
     let mut response = Vec::new();
-    stream.read_to_end(&mut response)?;
-    Ok(response)
+    let mut chunk = [0; 4096];
+    loop {
+        match stream.read(&mut chunk) {
+            Ok(0) => return Ok(response),
+            Ok(n) => {
+                response.extend_from_slice(&chunk[..n]);
+                if check::kept_whole(&response, head_only) {
+                    return Ok(response);
+                }
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Asserts that the server closes the connection without a word: `curl`
