@@ -352,6 +352,20 @@ pub static IDLE_CONNECTIONS_COST_NO_WORKER: Claim = Claim {
     check: idle_connections_cost_no_worker,
 };
 
+// Chapter 19
+
+pub static STOPS_UNDER_LOAD: Claim = Claim {
+    id: "stops-under-load",
+    statement: "SIGTERM under load loses no request: with two requests for `/sleep` in \
+                progress, twelve connections that send request after request, four idle \
+                connections and a silent one, every request sent gets its whole answer, each \
+                answer that leaves after the signal says `Connection: close`, the idle and \
+                silent connections are closed within two and a half seconds, new connections \
+                are refused, and the process ends.",
+    explained_in: section(19, "Proving it"),
+    check: stops_under_load,
+};
+
 /// Every claim, each once.
 pub static ALL: &[&Claim] = &[
     &NO_ANSWER,
@@ -391,6 +405,7 @@ pub static ALL: &[&Claim] = &[
     &IDLE_CONNECTION_CLOSES,
     &HUNDRED_REQUESTS_AT_MOST,
     &IDLE_CONNECTIONS_COST_NO_WORKER,
+    &STOPS_UNDER_LOAD,
 ];
 
 /// The pages of chapter 5, which later chapters keep.
@@ -584,6 +599,64 @@ static CH18: [&Claim; 24] = {
     ]
 };
 
+// Chapter 18's claims still hold, and the server stops under load without
+// losing a request: that claim takes the place of chapter 11's Ctrl-C,
+// which it contains (a check can stop the server only once).
+static CH19: [&Claim; 24] = {
+    let [rest @ .., _ctrl_c] = CH18;
+    let [
+        a,
+        b,
+        c,
+        d,
+        e,
+        f,
+        g,
+        h,
+        i,
+        j,
+        k,
+        l,
+        m,
+        n,
+        o,
+        p,
+        q,
+        r,
+        s,
+        t,
+        u,
+        v,
+        w,
+    ] = rest;
+    [
+        a,
+        b,
+        c,
+        d,
+        e,
+        f,
+        g,
+        h,
+        i,
+        j,
+        k,
+        l,
+        m,
+        n,
+        o,
+        p,
+        q,
+        r,
+        s,
+        t,
+        u,
+        v,
+        w,
+        &STOPS_UNDER_LOAD,
+    ]
+};
+
 /// The claims of chapter `number`, in the order the check runs them.
 pub fn of_chapter(number: u8) -> &'static [&'static Claim] {
     match number {
@@ -605,6 +678,7 @@ pub fn of_chapter(number: u8) -> &'static [&'static Claim] {
         16 => &CH16,
         17 => &CH17,
         18 => &CH18,
+        19 => &CH19,
         _ => &[],
     }
 }
@@ -1820,6 +1894,18 @@ fn ctrl_c_finishes_the_request_in_progress(target: &Target) -> Outcome {
     signal::ctrl_c(target, pid)
 }
 
+fn stops_under_load(target: &Target) -> Outcome {
+    let Some(pid) = target.pid else {
+        return Outcome::Skipped(
+            "Skipped: this claim needs your server's process id, and it stops your server. \
+             Run the check again with `--pid <PID>`; `pgrep -n <name of your package>` \
+             prints the id."
+                .into(),
+        );
+    };
+    signal::stop_under_load(target, pid)
+}
+
 #[cfg(unix)]
 mod signal {
     use super::*;
@@ -1932,6 +2018,352 @@ mod signal {
             },
         )
     }
+
+    pub fn stop_under_load(target: &Target, pid: u32) -> Outcome {
+        use super::stop::{self, IDLE, LOOPS};
+        use std::sync::OnceLock;
+
+        let hello = hello();
+        let sent = format!(
+            "curl's request for /sleep, twice; {IDLE} connections that each had an answer \
+             to curl's request for / and wait; {LOOPS} connections that send curl's request \
+             for / again as soon as it is answered; {} later a new connection that sends \
+             nothing; then SIGTERM to process {pid} (what `kill` and service managers send)",
+            secs(target.sleep / 5)
+        );
+        let expects = format!(
+            "every request answered whole (hello.html, or a 503), and each of the {LOOPS} \
+             ending after an answer with Connection: close; hello.html with Connection: close \
+             for both /sleep; the idle and the silent connections closed without an answer \
+             within {} of the signal; new connections refused; the process ends",
+            secs(stop::closing_time())
+        );
+        let fail = |got: String| {
+            Outcome::Fail(Exchange {
+                sent: sent.clone(),
+                expected: expects.clone(),
+                got,
+            })
+        };
+
+        let mut sleeps = Vec::new();
+        for _ in 0..2 {
+            match client::Connection::open(target.addr) {
+                Ok(mut connection) => {
+                    if let Err(e) = connection.send(curl_request("/sleep").as_bytes()) {
+                        return fail(format!("sending /sleep failed: {e}"));
+                    }
+                    sleeps.push(connection);
+                }
+                Err(answer) => return fail(show::describe(&answer)),
+            }
+        }
+        let mut idle = Vec::new();
+        for _ in 0..IDLE {
+            let connection = client::Connection::open(target.addr).and_then(|mut connection| {
+                let _ = connection.send(curl_request("/").as_bytes());
+                match connection.next_answer(TIMEOUT, false) {
+                    answer @ Answer::Kept(_) if answer.is(&hello) => Ok(connection),
+                    answer => Err(answer),
+                }
+            });
+            match connection {
+                Ok(connection) => idle.push(connection),
+                Err(answer) => {
+                    return fail(format!(
+                        "an idle connection's first request, before the signal: {}",
+                        show::describe(&answer)
+                    ));
+                }
+            }
+        }
+
+        let signalled = OnceLock::new();
+        let (loops, silent_fault, idle_faults, sleep_faults, refused_after, ended) =
+            thread::scope(|scope| {
+                let loops: Vec<_> = (0..LOOPS)
+                    .map(|_| scope.spawn(|| stop::request_after_request(target.addr, &signalled)))
+                    .collect();
+                // Time enough for the sleeps to reach the workers.
+                thread::sleep(target.sleep / 5);
+                let silent = match client::Connection::open(target.addr) {
+                    Ok(silent) => silent,
+                    Err(answer) => {
+                        let _ = signalled.set(Instant::now());
+                        return (
+                            Vec::new(),
+                            Some(show::describe(&answer)),
+                            vec![],
+                            vec![],
+                            None,
+                            false,
+                        );
+                    }
+                };
+                // Time enough for the server to take the silent connection.
+                thread::sleep(Duration::from_millis(100));
+                // Set first: a client that sees a connection refused after
+                // this knows that the signal may have caused it.
+                let at = Instant::now();
+                let _ = signalled.set(at);
+                let killed = Command::new("kill")
+                    .args(["-TERM", &pid.to_string()])
+                    .status()
+                    .is_ok_and(|status| status.success());
+                if !killed {
+                    let fault =
+                        format!("`kill -TERM {pid}` failed: is that your server's process id?");
+                    return (Vec::new(), Some(fault), vec![], vec![], None, false);
+                }
+                let silent = scope.spawn(move || stop::closes_quietly(silent, at, "silent"));
+                let idle: Vec<_> = idle
+                    .into_iter()
+                    .map(|connection| {
+                        scope.spawn(move || stop::closes_quietly(connection, at, "idle"))
+                    })
+                    .collect();
+                let sleeps: Vec<_> = sleeps
+                    .into_iter()
+                    .map(|mut connection| {
+                        let patience = target.patience();
+                        let hello = &hello;
+                        scope.spawn(move || {
+                            let answer = connection.next_answer(patience, false);
+                            if answer.is(hello) && matches!(answer, Answer::Closed(_)) {
+                                None
+                            } else if matches!(answer, Answer::Kept(_)) {
+                                Some("/sleep: hello.html without Connection: close".to_string())
+                            } else {
+                                Some(format!("/sleep: {}", show::describe(&answer)))
+                            }
+                        })
+                    })
+                    .collect();
+
+                // New connections are refused from some moment on; when?
+                let refused_after = loop {
+                    if TcpStream::connect(target.addr).is_err() {
+                        break Some(at.elapsed());
+                    }
+                    if at.elapsed() >= TIMEOUT {
+                        break None;
+                    }
+                    thread::sleep(Duration::from_millis(20));
+                };
+                let loops: Vec<stop::Loop> = loops
+                    .into_iter()
+                    .map(|l| l.join().unwrap_or_default())
+                    .collect();
+                let silent_fault = silent.join().unwrap_or(None);
+                let idle_faults: Vec<String> = idle
+                    .into_iter()
+                    .filter_map(|i| i.join().unwrap_or(None))
+                    .collect();
+                let sleep_faults: Vec<String> = sleeps
+                    .into_iter()
+                    .filter_map(|s| s.join().unwrap_or(None))
+                    .collect();
+                let deadline = Instant::now() + TIMEOUT;
+                let ended = loop {
+                    if has_ended(pid) {
+                        break true;
+                    }
+                    if Instant::now() >= deadline {
+                        break false;
+                    }
+                    thread::sleep(Duration::from_millis(20));
+                };
+                (
+                    loops,
+                    silent_fault,
+                    idle_faults,
+                    sleep_faults,
+                    refused_after,
+                    ended,
+                )
+            });
+
+        let mut faults: Vec<String> = loops.iter().filter_map(|l| l.fault.clone()).collect();
+        let unfinished = loops
+            .iter()
+            .filter(|l| l.fault.is_none() && !l.ended_well)
+            .count();
+        faults.extend(sleep_faults);
+        faults.extend(idle_faults);
+        faults.extend(silent_fault);
+        if refused_after.is_none() {
+            faults.push(format!(
+                "new connections still accepted {} after the signal",
+                secs(TIMEOUT)
+            ));
+        }
+        if !ended {
+            faults.push(format!("the process still ran {} later", secs(TIMEOUT)));
+        }
+        let answered: usize = loops.iter().map(|l| l.answered).sum();
+        let after: usize = loops.iter().map(|l| l.after_signal).sum();
+        let ended_well = loops.iter().filter(|l| l.ended_well).count();
+        let mut got = vec![format!(
+            "{answered} requests answered whole, {after} of them after the signal; \
+             {ended_well} of {LOOPS} connections ended by an answer with Connection: close{}",
+            if unfinished > 0 {
+                format!(" ({unfinished} refused when they opened a new one)")
+            } else {
+                String::new()
+            }
+        )];
+        if let Some(t) = refused_after {
+            got.push(format!(
+                "new connections refused {} after the signal",
+                secs(t)
+            ));
+        }
+        if faults.is_empty() {
+            got.push(
+                "both /sleep, the idle and the silent connections as expected; the process ended"
+                    .to_string(),
+            );
+        } else {
+            got.extend(faults.iter().cloned());
+        }
+        verdict(
+            faults.is_empty(),
+            Exchange {
+                sent,
+                expected: expects,
+                got: got.join("; "),
+            },
+        )
+    }
+}
+
+/// The clients of [`STOPS_UNDER_LOAD`], which a step's own tests use too.
+#[cfg(unix)]
+pub mod stop {
+    use super::*;
+    use crate::BOOK_LAST_CALL;
+    use std::net::SocketAddr;
+    use std::sync::OnceLock;
+
+    /// How many connections send request after request.
+    pub const LOOPS: usize = 12;
+    /// How many idle connections wait for their next request.
+    pub const IDLE: usize = 4;
+
+    /// How long after the signal the idle and silent connections may stay
+    /// open: their last call, and a wide margin.
+    pub fn closing_time() -> Duration {
+        BOOK_LAST_CALL + Duration::from_millis(1500)
+    }
+
+    /// What one of the connections that send request after request saw.
+    #[derive(Default)]
+    pub struct Loop {
+        /// Requests answered whole.
+        pub answered: usize,
+        /// Of those, the answers that came after the signal.
+        pub after_signal: usize,
+        /// Whether it ended as it should: after an answer that said it
+        /// closes, once the server had the signal.
+        pub ended_well: bool,
+        /// What went wrong first.
+        pub fault: Option<String>,
+    }
+
+    /// Sends curl's request for `/` on a connection, one request after
+    /// another, each once the last is answered, and opens a new connection
+    /// when one ends with an answer that says so, until the server stops.
+    /// A connection may end only after such an answer; each request must get
+    /// its whole answer.
+    pub fn request_after_request(addr: SocketAddr, signalled: &OnceLock<Instant>) -> Loop {
+        let hello = hello();
+        let request = curl_request("/");
+        let mut seen = Loop::default();
+        loop {
+            let opened_after_signal = signalled.get().is_some();
+            let mut connection = match client::Connection::open(addr) {
+                Ok(connection) => connection,
+                // Refused: the server has stopped taking connections.
+                Err(_) if opened_after_signal => return seen,
+                Err(answer) => {
+                    seen.fault = Some(format!(
+                        "a new connection, before the signal: {}",
+                        show::describe(&answer)
+                    ));
+                    return seen;
+                }
+            };
+            for number in 1.. {
+                let answer = match connection.send(request.as_bytes()) {
+                    Ok(()) => connection.next_answer(TIMEOUT, false),
+                    Err(_) => Answer::Reset(Vec::new()),
+                };
+                let after = signalled.get().copied();
+                let late = after.is_some_and(|at| at.elapsed() > BOOK_LAST_CALL);
+                match &answer {
+                    Answer::Kept(_) if answer.is(&hello) && !late => {
+                        seen.answered += 1;
+                        seen.after_signal += usize::from(after.is_some());
+                    }
+                    Answer::Closed(bytes) if answer.is(&hello) || is_busy_answer(bytes) => {
+                        seen.answered += 1;
+                        if after.is_some() {
+                            seen.after_signal += 1;
+                            seen.ended_well = true;
+                            return seen;
+                        }
+                        break; // a new connection
+                    }
+                    // Opened as the server closed its port: it was never
+                    // taken, which is as good as refused.
+                    _ if number == 1 && opened_after_signal && answer.is_silent_close() => {
+                        return seen;
+                    }
+                    _ => {
+                        let when = match after {
+                            Some(at) => format!("{} after the signal", secs(at.elapsed())),
+                            None => "before the signal".to_string(),
+                        };
+                        seen.fault = Some(format!(
+                            "request {number} on a connection, {when}: {}",
+                            if late && matches!(answer, Answer::Kept(_)) {
+                                "an answer without `Connection: close`".to_string()
+                            } else {
+                                show::describe(&answer)
+                            }
+                        ));
+                        return seen;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Waits until the server ends `connection`, which has sent nothing of
+    /// a request: `None` if it did so without an answer, within
+    /// [`closing_time`] of `signalled`; what happened otherwise.
+    pub fn closes_quietly(
+        mut connection: client::Connection,
+        signalled: Instant,
+        name: &str,
+    ) -> Option<String> {
+        let answer = connection.next_answer(closing_time() + TIMEOUT, false);
+        let took = signalled.elapsed();
+        if answer.is_silent_close() && took <= closing_time() {
+            None
+        } else if answer.is_silent_close() {
+            Some(format!(
+                "the {name} connection closed {} after the signal",
+                secs(took)
+            ))
+        } else {
+            Some(format!(
+                "the {name} connection, {} after the signal: {}",
+                secs(took),
+                show::describe(&answer)
+            ))
+        }
+    }
 }
 
 #[cfg(not(unix))]
@@ -1940,6 +2372,10 @@ mod signal {
 
     pub fn ctrl_c(_target: &Target, _pid: u32) -> Outcome {
         Outcome::Skipped("Skipped: sending SIGINT needs a Unix system (Linux, macOS).".into())
+    }
+
+    pub fn stop_under_load(_target: &Target, _pid: u32) -> Outcome {
+        Outcome::Skipped("Skipped: sending SIGTERM needs a Unix system (Linux, macOS).".into())
     }
 }
 

@@ -41,6 +41,10 @@ pub const BOOK_IDLE_TIME: Duration = Duration::from_secs(5);
 /// How many requests the servers of chapter 18 answer on one connection.
 pub const BOOK_MAX_REQUESTS: usize = 100;
 
+/// Once the server of chapter 19 stops: how long a connection that has sent
+/// nothing of a request yet still has to send one.
+pub const BOOK_LAST_CALL: Duration = Duration::from_secs(1);
+
 /// The address of the published book, which the reports link to: the
 /// default `SITE_URL` of `ci/lib.sh` (a test keeps the two the same).
 pub const BOOK_URL: &str = "https://serving-the-web-with-rust.github.io/book/";
@@ -210,7 +214,7 @@ pub struct Chapter {
 }
 
 /// The chapters of the book, in order.
-pub const CHAPTERS: [Chapter; 18] = [
+pub const CHAPTERS: [Chapter; 19] = [
     chapter(1, "ch01-listen.md", "Listening for connections"),
     chapter(2, "ch02-read-request.md", "Reading the request"),
     chapter(3, "ch03-respond.md", "Writing a response"),
@@ -249,6 +253,7 @@ pub const CHAPTERS: [Chapter; 18] = [
         "ch18-keep-alive.md",
         "Keep-alive, and why it starves a pool",
     ),
+    chapter(19, "ch19-stopping.md", "Stopping under load"),
 ];
 
 const fn chapter(number: u8, file: &'static str, title: &'static str) -> Chapter {
