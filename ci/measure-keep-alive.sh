@@ -101,7 +101,7 @@ for name in "${STEPS[@]}"; do
     cpu_ms=$(( (after - before) * 1000 / ticks_per_second ))
     say "processor time in 5 s with 200 open, silent connections: $cpu_ms ms"
     stop_server
-    rows+=("$(printf '%-17s  %8s  %7s  %7s  %8s  %6s  %9s  %7s' "$name" "$requests" \
+    rows+=("$(printf '%-17s  %8s  %5s  %7s  %8s  %6s  %8s  %8s' "$name" "$requests" \
         "${per_second%.*}" "${non_2xx:-0}" "${timeouts:-0}" "${errors:-0+0+0}" "${new_ms:--}" "$cpu_ms")")
 done
 
