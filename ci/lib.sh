@@ -134,3 +134,44 @@ extract_pot() {
     msgcat --use-first "$dir/main/messages.pot" "$dir/page-404/messages.pot" "$dir/quiz.pot" \
         "$dir/interface.pot" -o "$dir/messages.pot"
 }
+
+# For the measurement scripts (ci/measure-*.sh): release builds of step
+# servers, started from steps/ on port 7878, one at a time.
+SERVER_LOG="$ROOT/build/measure-server.log"
+server=
+
+# Builds the packages named, in release mode, and sets `target_dir`.
+build_release_steps() {
+    (cd steps && cargo build --release --quiet "${@/#/-p}") || die "the build failed"
+    target_dir=$(cd steps && cargo metadata --format-version 1 --no-deps |
+        sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+    [ -n "$target_dir" ] || die "could not find cargo's target directory"
+}
+
+# Starts the step server $1 from steps/ (where it finds its pages) and
+# waits until it listens; sets `server` to its pid. Its output goes to
+# $SERVER_LOG.
+start_server() {
+    mkdir -p "$ROOT/build"
+    # exec keeps the pid of the subshell.
+    (cd steps && exec "$target_dir/release/$1") >"$SERVER_LOG" 2>&1 &
+    server=$!
+    for _ in $(seq 100); do
+        grep -q '^Listening on' "$SERVER_LOG" && return 0
+        kill -0 "$server" 2>/dev/null || { cat "$SERVER_LOG" >&2; die "$1 exited (is port 7878 in use?)"; }
+        sleep 0.1
+    done
+    die "$1 did not print \"Listening on\" within 10 s"
+}
+
+# Stops the server, if it runs: Ctrl-C, and after half a second a second
+# Ctrl-C, which ends it at once.
+stop_server() {
+    if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then
+        kill -INT "$server" 2>/dev/null || true
+        sleep 0.5
+        kill -INT "$server" 2>/dev/null || true
+        wait "$server" 2>/dev/null || true
+    fi
+    server=
+}

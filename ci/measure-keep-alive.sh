@@ -11,7 +11,6 @@
 source "$(dirname "$0")/lib.sh"
 
 RESULTS=steps/ch18-b-hand-back/results.txt
-SERVER_LOG=build/measure-server.log
 STEPS=(ch17-files ch18-a-keep-alive ch18-b-hand-back)
 
 [ "$(uname -s)" = Linux ] || die "this measurement reads /proc: it runs on Linux only"
@@ -20,33 +19,8 @@ command -v curl >/dev/null || die "curl not found: install it (sudo apt-get inst
 ulimit -n 4096 2>/dev/null || true
 
 step "Building the servers (cargo build --release)"
-(cd steps && cargo build --release --quiet "${STEPS[@]/#/-p}") || die "the build failed"
-target_dir=$(cd steps && cargo metadata --format-version 1 --no-deps |
-    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
-
-server=
-stop_server() {
-    if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then
-        kill -INT "$server" 2>/dev/null || true
-        sleep 0.5
-        kill -INT "$server" 2>/dev/null || true
-        wait "$server" 2>/dev/null || true
-    fi
-    server=
-}
+build_release_steps "${STEPS[@]}"
 trap stop_server EXIT
-
-start_server() {
-    mkdir -p build
-    (cd steps && exec "$target_dir/release/$1") >"$SERVER_LOG" 2>&1 &
-    server=$!
-    for _ in $(seq 100); do
-        grep -q '^Listening on' "$SERVER_LOG" && return 0
-        kill -0 "$server" 2>/dev/null || { cat "$SERVER_LOG" >&2; die "$1 exited (is port 7878 in use?)"; }
-        sleep 0.1
-    done
-    die "$1 did not print \"Listening on\" within 10 s"
-}
 
 # Processor time of the server so far, in clock ticks (user + system).
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }

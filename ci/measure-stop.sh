@@ -10,40 +10,14 @@
 source "$(dirname "$0")/lib.sh"
 
 RESULTS=steps/ch19-stop-under-load/results.txt
-SERVER_LOG=build/measure-server.log
 STEPS=(ch18-b-hand-back ch19-stop-under-load)
 
 command -v wrk >/dev/null || die "wrk not found: install it (Debian, Ubuntu: sudo apt-get install wrk)"
 ulimit -n 4096 2>/dev/null || true
 
 step "Building the servers (cargo build --release)"
-(cd steps && cargo build --release --quiet "${STEPS[@]/#/-p}") || die "the build failed"
-target_dir=$(cd steps && cargo metadata --format-version 1 --no-deps |
-    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
-
-server=
-stop_server() {
-    if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then
-        kill -INT "$server" 2>/dev/null || true
-        sleep 0.5
-        kill -INT "$server" 2>/dev/null || true
-        wait "$server" 2>/dev/null || true
-    fi
-    server=
-}
+build_release_steps "${STEPS[@]}"
 trap stop_server EXIT
-
-start_server() {
-    mkdir -p build
-    (cd steps && exec "$target_dir/release/$1") >"$SERVER_LOG" 2>&1 &
-    server=$!
-    for _ in $(seq 100); do
-        grep -q '^Listening on' "$SERVER_LOG" && return 0
-        kill -0 "$server" 2>/dev/null || { cat "$SERVER_LOG" >&2; die "$1 exited (is port 7878 in use?)"; }
-        sleep 0.1
-    done
-    die "$1 did not print \"Listening on\" within 10 s"
-}
 
 now_ms() { date +%s%3N; }
 

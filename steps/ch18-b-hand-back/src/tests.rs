@@ -3,11 +3,11 @@
 
 use super::{HEAD_TIME, IDLE_TIME, MAX_REQUESTS, QUEUE, SLEEP, WORKERS, serve};
 use check::{Target, claims};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{SocketAddr, TcpStream};
 use std::sync::atomic::AtomicBool;
-use std::time::{Duration, Instant};
-use testkit::{enter_steps_dir, spawn_server};
+use std::time::Instant;
+use testkit::{ends, enter_steps_dir, one_answer, spawn_server};
 
 /// The server on an ephemeral port, never stopped.
 fn server() -> SocketAddr {
@@ -25,35 +25,6 @@ fn target(addr: SocketAddr) -> Target {
 }
 
 const GET: &[u8] = b"GET / HTTP/1.1\r\nHost: a\r\n\r\n";
-
-/// Reads one whole answer from `stream`, and no more; `None` if the
-/// connection ends first.
-fn one_answer(stream: &mut TcpStream) -> Option<String> {
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    let mut bytes = Vec::new();
-    let mut byte = [0; 1];
-    loop {
-        if let Some((length, _)) = check::first_answer(&bytes, false) {
-            assert_eq!(length, bytes.len());
-            return Some(String::from_utf8(bytes).unwrap());
-        }
-        match stream.read(&mut byte) {
-            Ok(1) => bytes.push(byte[0]),
-            _ => return None,
-        }
-    }
-}
-
-/// Whether the server ends the connection (within ten seconds) without
-/// sending anything more.
-fn ends(stream: &mut TcpStream) -> bool {
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    matches!(stream.read(&mut [0; 1]), Ok(0))
-}
 
 #[test]
 fn answers_request_after_request_on_one_connection() {

@@ -1882,34 +1882,32 @@ fn no_way_out(target: &Target) -> Outcome {
     paths_get(target, &paths, &not_found())
 }
 
-fn ctrl_c_finishes_the_request_in_progress(target: &Target) -> Outcome {
-    let Some(pid) = target.pid else {
-        return Outcome::Skipped(
+/// Runs `claim` on the server's process id, or skips it if the check has
+/// none: the claims that send a signal stop the server.
+fn with_pid(target: &Target, claim: fn(&Target, u32) -> Outcome) -> Outcome {
+    match target.pid {
+        Some(pid) => claim(target, pid),
+        None => Outcome::Skipped(
             "Skipped: this claim needs your server's process id, and it stops your server. \
              Run the check again with `--pid <PID>`; `pgrep -n <name of your package>` \
              prints the id."
                 .into(),
-        );
-    };
-    signal::ctrl_c(target, pid)
+        ),
+    }
+}
+
+fn ctrl_c_finishes_the_request_in_progress(target: &Target) -> Outcome {
+    with_pid(target, signal::ctrl_c)
 }
 
 fn stops_under_load(target: &Target) -> Outcome {
-    let Some(pid) = target.pid else {
-        return Outcome::Skipped(
-            "Skipped: this claim needs your server's process id, and it stops your server. \
-             Run the check again with `--pid <PID>`; `pgrep -n <name of your package>` \
-             prints the id."
-                .into(),
-        );
-    };
-    signal::stop_under_load(target, pid)
+    with_pid(target, signal::stop_under_load)
 }
 
 #[cfg(unix)]
 mod signal {
     use super::*;
-    use std::net::TcpStream;
+    use std::net::{SocketAddr, TcpStream};
     use std::process::{Command, Stdio};
     use std::thread;
 
@@ -1930,6 +1928,35 @@ mod signal {
                 .stderr(Stdio::null())
                 .status()
                 .is_ok_and(|status| status.success()),
+        }
+    }
+
+    /// How long after `signalled` new connections to `addr` were first
+    /// refused, looking every 20 ms; `None` if they were not within
+    /// [`TIMEOUT`].
+    fn refused_after(addr: SocketAddr, signalled: Instant) -> Option<Duration> {
+        loop {
+            if TcpStream::connect(addr).is_err() {
+                return Some(signalled.elapsed());
+            }
+            if signalled.elapsed() >= TIMEOUT {
+                return None;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Whether the process `pid` ends within [`TIMEOUT`] from now.
+    fn ends_in_time(pid: u32) -> bool {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if has_ended(pid) {
+                return true;
+            }
+            if Instant::now() >= deadline {
+                return false;
+            }
+            thread::sleep(Duration::from_millis(20));
         }
     }
 
@@ -1960,30 +1987,12 @@ mod signal {
         let signalled_at = Instant::now();
 
         // Connections are refused from some moment on; when?
-        let deadline = signalled_at + TIMEOUT;
-        let refused_after = loop {
-            if TcpStream::connect(target.addr).is_err() {
-                break Some(signalled_at.elapsed());
-            }
-            if Instant::now() >= deadline {
-                break None;
-            }
-            thread::sleep(Duration::from_millis(20));
-        };
+        let refused_after = refused_after(target.addr, signalled_at);
         let (answer, took) = slow.wait();
         let answered_after = took.saturating_sub(target.sleep / 5);
         let complete = answer.is(&expected);
 
-        let deadline = Instant::now() + TIMEOUT;
-        let ended = loop {
-            if has_ended(pid) {
-                break true;
-            }
-            if Instant::now() >= deadline {
-                break false;
-            }
-            thread::sleep(Duration::from_millis(20));
-        };
+        let ended = ends_in_time(pid);
 
         let refused_in_time = refused_after.is_some_and(|t| t < answered_after || !complete);
         let mut got = vec![match refused_after {
@@ -2141,15 +2150,7 @@ mod signal {
                     .collect();
 
                 // New connections are refused from some moment on; when?
-                let refused_after = loop {
-                    if TcpStream::connect(target.addr).is_err() {
-                        break Some(at.elapsed());
-                    }
-                    if at.elapsed() >= TIMEOUT {
-                        break None;
-                    }
-                    thread::sleep(Duration::from_millis(20));
-                };
+                let refused_after = refused_after(target.addr, at);
                 let loops: Vec<stop::Loop> = loops
                     .into_iter()
                     .map(|l| l.join().unwrap_or_default())
@@ -2163,16 +2164,7 @@ mod signal {
                     .into_iter()
                     .filter_map(|s| s.join().unwrap_or(None))
                     .collect();
-                let deadline = Instant::now() + TIMEOUT;
-                let ended = loop {
-                    if has_ended(pid) {
-                        break true;
-                    }
-                    if Instant::now() >= deadline {
-                        break false;
-                    }
-                    thread::sleep(Duration::from_millis(20));
-                };
+                let ended = ends_in_time(pid);
                 (
                     loops,
                     silent_fault,

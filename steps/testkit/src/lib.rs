@@ -140,6 +140,35 @@ pub fn serve_one(handler: fn(TcpStream)) -> (SocketAddr, JoinHandle<()>) {
     (addr, handle)
 }
 
+/// Reads one whole answer (by its `Content-Length`, chapter 18) from `stream`, and no more; `None` if the
+/// connection ends first.
+pub fn one_answer(stream: &mut TcpStream) -> Option<String> {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut bytes = Vec::new();
+    let mut byte = [0; 1];
+    loop {
+        if let Some((length, _)) = check::first_answer(&bytes, false) {
+            assert_eq!(length, bytes.len());
+            return Some(String::from_utf8(bytes).unwrap());
+        }
+        match stream.read(&mut byte) {
+            Ok(1) => bytes.push(byte[0]),
+            _ => return None,
+        }
+    }
+}
+
+/// Whether the server ends the connection (within ten seconds) without
+/// sending anything more.
+pub fn ends(stream: &mut TcpStream) -> bool {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    matches!(stream.read(&mut [0; 1]), Ok(0))
+}
+
 /// Sends `request` as one write, then reads until the server closes the
 /// connection, or has sent a whole answer and keeps the connection open
 /// (chapter 18: see [`check::kept_whole`]).
