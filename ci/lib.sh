@@ -138,6 +138,9 @@ extract_pot() {
 # For the measurement scripts (ci/measure-*.sh): release builds of step
 # servers, started from steps/ on port 7878, one at a time.
 SERVER_LOG="$ROOT/build/measure-server.log"
+# What it prints on stderr: apart, since stderr is written piece by piece
+# and would break the lines of stdout in the middle.
+SERVER_ERRORS="$ROOT/build/measure-server.err"
 server=
 
 # Builds the packages named, in release mode, and sets `target_dir`.
@@ -150,15 +153,15 @@ build_release_steps() {
 
 # Starts the step server $1 from steps/ (where it finds its pages) and
 # waits until it listens; sets `server` to its pid. Its output goes to
-# $SERVER_LOG.
+# $SERVER_LOG and $SERVER_ERRORS.
 start_server() {
     mkdir -p "$ROOT/build"
     # exec keeps the pid of the subshell.
-    (cd steps && exec "$target_dir/release/$1") >"$SERVER_LOG" 2>&1 &
+    (cd steps && exec "$target_dir/release/$1") >"$SERVER_LOG" 2>"$SERVER_ERRORS" &
     server=$!
     for _ in $(seq 100); do
         grep -q '^Listening on' "$SERVER_LOG" && return 0
-        kill -0 "$server" 2>/dev/null || { cat "$SERVER_LOG" >&2; die "$1 exited (is port 7878 in use?)"; }
+        kill -0 "$server" 2>/dev/null || { cat "$SERVER_LOG" "$SERVER_ERRORS" >&2; die "$1 exited (is port 7878 in use?)"; }
         sleep 0.1
     done
     die "$1 did not print \"Listening on\" within 10 s"

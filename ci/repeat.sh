@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 export RUSTFLAGS="-D warnings"
 runs=${1:-20}
 cd "$ROOT/steps"
-packages=(-p ch13-b-panics -p ch14-bounded-queue -p ch15-a-read-timeout -p ch15-b-head-deadline -p ch16-parser -p ch18-b-hand-back -p ch19-stop-under-load)
+packages=(-p ch13-b-panics -p ch14-bounded-queue -p ch15-a-read-timeout -p ch15-b-head-deadline -p ch16-parser -p ch18-b-hand-back -p ch19-stop-under-load -p ch20-logs)
 step "Building the tests"
 cargo test "${packages[@]}" --no-run --quiet
 for run in $(seq "$runs"); do

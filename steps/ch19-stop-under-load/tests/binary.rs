@@ -72,3 +72,14 @@ fn a_second_signal_stops_at_once() {
         assert!(took < Duration::from_secs(2), "it took {took:?}");
     });
 }
+
+/// Chapter 20's claims fail here: `/panic` is a file that is not there
+/// (`404`), and the server logs no line for each answer and counts nothing.
+#[test]
+fn fails_chapter_20s_claims() {
+    use check::claims::{COUNTS_WHAT_IT_DID, LOGS_EACH_ANSWER, PANIC_GETS_500};
+    testkit::check_binary_fails(
+        SERVER,
+        &[&PANIC_GETS_500, &LOGS_EACH_ANSWER, &COUNTS_WHAT_IT_DID],
+    );
+}

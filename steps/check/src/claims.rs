@@ -9,10 +9,11 @@
 use crate::client::{self, Answer, Pending, TIMEOUT, curl_request};
 use crate::show::{self, secs};
 use crate::{
-    BOOK_MAX_REQUESTS, Claim, Exchange, HELLO_HTML, NOT_FOUND_HTML, Outcome, Section, Target,
-    page_response, whole_answer,
+    BOOK_MAX_REQUESTS, Claim, Exchange, HELLO_HTML, NOT_FOUND_HTML, Outcome, PANIC_HTML, Section,
+    Target, log, page_response, whole_answer,
 };
 use std::io::Write;
+use std::path::Path;
 use std::time::{Duration, Instant, SystemTime};
 
 const fn section(chapter: u8, heading: &'static str) -> Section {
@@ -366,6 +367,38 @@ pub static STOPS_UNDER_LOAD: Claim = Claim {
     check: stops_under_load,
 };
 
+// Chapter 20
+
+pub static PANIC_GETS_500: Claim = Claim {
+    id: "panic-gets-500",
+    statement: "A request for `/panic`, whose handler panics, gets `500 Internal Server Error` \
+                with 500.html, and its connection closes; after eight of them, four requests \
+                for `/sleep` at once still take one sleep: no worker was lost.",
+    explained_in: section(20, "A panic gets an answer"),
+    check: panic_gets_500,
+};
+
+pub static LOGS_EACH_ANSWER: Claim = Claim {
+    id: "logs-each-answer",
+    statement: "Each answer gets one line in the server's output, such as `GET /sleep 200 \
+                5003ms worker-2`: the method and target (`-` where unknown), the status, the \
+                milliseconds since the request began, and the thread that answered. Checked \
+                with twenty-eight requests: pages, errors, a panic, a silent client, four \
+                sleeps side by side, a full queue and a 503.",
+    explained_in: section(20, "A line for each answer"),
+    check: logs_each_answer,
+};
+
+pub static COUNTS_WHAT_IT_DID: Claim = Claim {
+    id: "counts-what-it-did",
+    statement: "When it stops, the server prints its counts, `Accepted:`, `Served:`, \
+                `Rejected:`, `Timed out:` and `Panicked:`, each followed by its number: its \
+                answers of each kind add up to its log lines, and it accepted at least every \
+                connection the check made.",
+    explained_in: section(20, "Counting"),
+    check: counts_what_it_did,
+};
+
 /// Every claim, each once.
 pub static ALL: &[&Claim] = &[
     &NO_ANSWER,
@@ -406,6 +439,9 @@ pub static ALL: &[&Claim] = &[
     &HUNDRED_REQUESTS_AT_MOST,
     &IDLE_CONNECTIONS_COST_NO_WORKER,
     &STOPS_UNDER_LOAD,
+    &PANIC_GETS_500,
+    &LOGS_EACH_ANSWER,
+    &COUNTS_WHAT_IT_DID,
 ];
 
 /// The pages of chapter 5, which later chapters keep.
@@ -657,6 +693,66 @@ static CH19: [&Claim; 24] = {
     ]
 };
 
+// Chapter 19's claims still hold; a panic gets an answer, and the server
+// logs each answer. Once it has stopped, its counts are checked.
+static CH20: [&Claim; 27] = {
+    let [rest @ .., stops] = CH19;
+    let [
+        a,
+        b,
+        c,
+        d,
+        e,
+        f,
+        g,
+        h,
+        i,
+        j,
+        k,
+        l,
+        m,
+        n,
+        o,
+        p,
+        q,
+        r,
+        s,
+        t,
+        u,
+        v,
+        w,
+    ] = rest;
+    [
+        a,
+        b,
+        c,
+        d,
+        e,
+        f,
+        g,
+        h,
+        i,
+        j,
+        k,
+        l,
+        m,
+        n,
+        o,
+        p,
+        q,
+        r,
+        s,
+        t,
+        u,
+        v,
+        w,
+        &PANIC_GETS_500,
+        &LOGS_EACH_ANSWER,
+        stops,
+        &COUNTS_WHAT_IT_DID,
+    ]
+};
+
 /// The claims of chapter `number`, in the order the check runs them.
 pub fn of_chapter(number: u8) -> &'static [&'static Claim] {
     match number {
@@ -679,6 +775,7 @@ pub fn of_chapter(number: u8) -> &'static [&'static Claim] {
         17 => &CH17,
         18 => &CH18,
         19 => &CH19,
+        20 => &CH20,
         _ => &[],
     }
 }
@@ -1887,13 +1984,18 @@ fn no_way_out(target: &Target) -> Outcome {
 fn with_pid(target: &Target, claim: fn(&Target, u32) -> Outcome) -> Outcome {
     match target.pid {
         Some(pid) => claim(target, pid),
-        None => Outcome::Skipped(
-            "Skipped: this claim needs your server's process id, and it stops your server. \
+        None => no_pid(),
+    }
+}
+
+/// What a claim that needs the server's process id says without one.
+fn no_pid() -> Outcome {
+    Outcome::Skipped(
+        "Skipped: this claim needs your server's process id, and it stops your server. \
              Run the check again with `--pid <PID>`; `pgrep -n <name of your package>` \
              prints the id."
-                .into(),
-        ),
-    }
+            .into(),
+    )
 }
 
 fn ctrl_c_finishes_the_request_in_progress(target: &Target) -> Outcome {
@@ -1902,6 +2004,374 @@ fn ctrl_c_finishes_the_request_in_progress(target: &Target) -> Outcome {
 
 fn stops_under_load(target: &Target) -> Outcome {
     with_pid(target, signal::stop_under_load)
+}
+
+fn panic_gets_500(target: &Target) -> Outcome {
+    let expected = Expected::html("HTTP/1.1 500 Internal Server Error", Some(PANIC_HTML));
+    let sent = "curl's request for /panic with `Connection: close`, eight times, one after \
+                another; then curl's request for /sleep, four times at once"
+        .to_string();
+    let most = target.sleep * 9 / 5;
+    let expects = format!(
+        "{} each time, and the connection closed; then hello.html four times, all within {}",
+        expected.describe(),
+        secs(most)
+    );
+    let fault = (|| {
+        for number in 1..=8 {
+            let answer = client::exchange(target.addr, &closing_request("/panic"), TIMEOUT);
+            if let Some(fault) = expected.fault_in_answer(&answer) {
+                return Some(format!("request {number} for /panic: {fault}"));
+            }
+        }
+        let hello = hello();
+        let (started, mut pending) = sleeps(target, 4);
+        let mut fault = None;
+        for (number, request) in pending.iter_mut().enumerate() {
+            match request.by(started + most) {
+                Some((answer, _)) if answer.is(&hello) => {}
+                Some((answer, took)) => {
+                    fault.get_or_insert_with(|| {
+                        format!("/sleep {}: {}", number + 1, timed(answer, *took, &hello))
+                    });
+                }
+                None => {
+                    fault.get_or_insert_with(|| {
+                        format!(
+                            "/sleep {} had no answer after {}: a worker is missing",
+                            number + 1,
+                            secs(most)
+                        )
+                    });
+                }
+            }
+        }
+        target.leave_running(pending);
+        fault
+    })();
+    verdict(
+        fault.is_none(),
+        Exchange {
+            sent,
+            expected: expects,
+            got: fault
+                .unwrap_or_else(|| "eight times 500.html, then four sleeps side by side".into()),
+        },
+    )
+}
+
+/// Runs `claim` with the server's output, or skips it if the check has none.
+fn with_log(target: &Target, claim: fn(&Target, &Path) -> Outcome) -> Outcome {
+    match &target.log {
+        Some(path) => claim(target, path),
+        None => Outcome::Skipped(
+            "Skipped: this claim reads your server's output. Start your server with \
+             `cargo run > server.log` (or `cargo run | tee server.log`), and run the check \
+             again with `--log server.log`."
+                .into(),
+        ),
+    }
+}
+
+/// A log line that a claim expects; `None` where any will do.
+struct Wanted {
+    method: Option<&'static str>,
+    target: Option<String>,
+    status: u16,
+    /// How long the request may have taken: at least, and less than.
+    took: (Duration, Duration),
+}
+
+impl Wanted {
+    fn new(method: &'static str, target: &str, status: u16, took: (Duration, Duration)) -> Wanted {
+        Wanted {
+            method: Some(method),
+            target: Some(target.to_string()),
+            status,
+            took,
+        }
+    }
+
+    /// A line whose method and target may be `-`, or anything.
+    fn any_request(status: u16, took: (Duration, Duration)) -> Wanted {
+        Wanted {
+            method: None,
+            target: None,
+            ..Wanted::new("", "", status, took)
+        }
+    }
+
+    fn matches(&self, line: &log::Line) -> bool {
+        self.method.is_none_or(|method| line.method == method)
+            && self
+                .target
+                .as_ref()
+                .is_none_or(|target| line.target == *target)
+            && line.status == self.status
+            && line.took >= self.took.0
+            && line.took < self.took.1
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "{} {} {} (between {} and {})",
+            self.method.unwrap_or("…"),
+            self.target.as_deref().unwrap_or("…"),
+            self.status,
+            secs(self.took.0),
+            secs(self.took.1)
+        )
+    }
+}
+
+/// What [`answer_mix`] sent, and what it expects in the log.
+struct Mix {
+    wanted: Vec<Wanted>,
+    /// A word in the target of each request that has one of its own.
+    nonce: String,
+    /// How many connections it opened.
+    connections: usize,
+    /// What went wrong with an answer first.
+    fault: Option<String>,
+}
+
+/// What [`answer_mix`] sends, in words.
+fn mix_sent(target: &Target) -> String {
+    format!(
+        "a connection that sends nothing; then, one after another, each with `Connection: \
+         close`: GET /, HEAD /, GET /nothing-…, DELETE /…, a head with a header without a \
+         colon, GET /panic; then curl's request for /sleep four times at once; {} later, \
+         GET /queued-… sixteen times (the queue); {} later, GET /turned-away-…",
+        secs(target.sleep / 5),
+        secs(target.sleep / 10)
+    )
+}
+
+/// Sends twenty-eight requests whose answers are of every kind: pages,
+/// errors, a panic, a timeout, four sleeps, a full queue and a 503.
+fn answer_mix(target: &Target) -> Mix {
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |t| t.subsec_nanos());
+    let nonce = format!("{:06x}", nanos & 0xff_ffff);
+    let quick = (Duration::ZERO, target.sleep / 2);
+    let mut mix = Mix {
+        wanted: Vec::new(),
+        nonce: nonce.clone(),
+        connections: 0,
+        fault: None,
+    };
+    let head_time = target.head_time;
+    mix.wanted.push(Wanted::any_request(
+        408,
+        (head_time * 4 / 5, head_time + TIMEOUT),
+    ));
+    let mut silent = client::connect(target.addr).ok();
+    mix.connections += 1;
+
+    let nothing = format!("/nothing-{nonce}");
+    let deleted = format!("/{nonce}");
+    let quick_ones: [(&str, Vec<u8>, u16); 6] = [
+        ("GET /", closing_request("/"), 200),
+        ("HEAD /", with_method("HEAD", closing_request("/")), 200),
+        ("GET /nothing-…", closing_request(&nothing), 404),
+        (
+            "DELETE /…",
+            with_method("DELETE", closing_request(&deleted)),
+            405,
+        ),
+        (
+            "a header without a colon",
+            b"GET / HTTP/1.1\r\nHost 127.0.0.1\r\nConnection: close\r\n\r\n".to_vec(),
+            400,
+        ),
+        ("GET /panic", closing_request("/panic"), 500),
+    ];
+    for (name, request, status) in quick_ones {
+        let answer = client::exchange(target.addr, &request, TIMEOUT);
+        mix.connections += 1;
+        if status_of(&answer) != Some(status) {
+            mix.fault
+                .get_or_insert_with(|| format!("{name}: {}", show::describe(&answer)));
+        }
+    }
+    mix.wanted.extend([
+        Wanted::new("GET", "/", 200, quick),
+        Wanted::new("HEAD", "/", 200, quick),
+        Wanted::new("GET", &nothing, 404, quick),
+        Wanted::new("DELETE", &deleted, 405, quick),
+        Wanted::any_request(400, quick),
+        Wanted::new("GET", "/panic", 500, quick),
+    ]);
+
+    let (_, mut pending) = sleeps(target, 4);
+    let slept = (target.sleep * 4 / 5, target.sleep + TIMEOUT);
+    for _ in 0..4 {
+        mix.wanted.push(Wanted::new("GET", "/sleep", 200, slept));
+    }
+    std::thread::sleep(target.sleep / 5);
+    let mut queued = Vec::new();
+    for number in 0..16 {
+        let path = format!("/queued-{nonce}-{number}");
+        queued.push(Pending::get(target.addr, &path, target.patience()));
+        mix.wanted.push(Wanted::new(
+            "GET",
+            &path,
+            404,
+            (Duration::ZERO, target.patience()),
+        ));
+    }
+    std::thread::sleep(target.sleep / 10);
+    let turned_away = format!("/turned-away-{nonce}");
+    let busy = Pending::get(target.addr, &turned_away, target.patience())
+        .wait()
+        .0;
+    mix.wanted
+        .push(Wanted::new("GET", &turned_away, 503, quick));
+    mix.connections += 4 + 16 + 1;
+    if status_of(&busy) != Some(503) {
+        mix.fault
+            .get_or_insert_with(|| format!("GET /turned-away-…: {}", show::describe(&busy)));
+    }
+    for (name, request, status) in pending
+        .iter_mut()
+        .map(|p| ("/sleep", p, 200))
+        .chain(queued.iter_mut().map(|p| ("/queued-…", p, 404)))
+    {
+        let answer = request
+            .by(Instant::now() + target.patience())
+            .map(|(a, _)| status_of(a));
+        if answer != Some(Some(status)) {
+            mix.fault
+                .get_or_insert_with(|| format!("{name}: not a {status}"));
+        }
+    }
+    let silent = silent
+        .as_mut()
+        .map(|stream| client::wait_for_answer(stream, head_time + TIMEOUT));
+    if silent.as_ref().and_then(status_of) != Some(408) {
+        let got = silent.map_or("cannot connect".to_string(), |a| show::describe(&a));
+        mix.fault
+            .get_or_insert_with(|| format!("the silent connection: {got}"));
+    }
+    mix
+}
+
+/// `request`, a `GET`, with `method` in its place.
+fn with_method(method: &str, request: Vec<u8>) -> Vec<u8> {
+    let rest = request.strip_prefix(b"GET").expect("a GET request");
+    [method.as_bytes(), rest].concat()
+}
+
+/// The status code of an answer that the server sent and closed, or kept
+/// open: `200` for `HTTP/1.1 200 OK`.
+fn status_of(answer: &Answer) -> Option<u16> {
+    let bytes = answer.complete()?;
+    let end = bytes.windows(2).position(|w| w == b"\r\n")?;
+    let status_line = std::str::from_utf8(&bytes[..end]).ok()?;
+    status_line
+        .strip_prefix("HTTP/1.1 ")?
+        .get(..3)?
+        .parse()
+        .ok()
+}
+
+/// What is wrong with `lines` as the log of `mix`: each wanted line must be
+/// there, and a request with the mix's nonce in its target logged once.
+/// (Other lines are let be: the log may hold lines of earlier requests.)
+fn fault_in_log(mix: &Mix, lines: &[log::Line]) -> Option<String> {
+    let mut used = vec![false; lines.len()];
+    let mut missing = Vec::new();
+    for wanted in &mix.wanted {
+        let found = lines
+            .iter()
+            .enumerate()
+            .find(|(i, line)| !used[*i] && wanted.matches(line));
+        match found {
+            Some((i, _)) => used[i] = true,
+            None => missing.push(wanted.describe()),
+        }
+    }
+    if !missing.is_empty() {
+        return Some(format!("no line for: {}", missing.join("; ")));
+    }
+    let extra: Vec<String> = lines
+        .iter()
+        .zip(&used)
+        .filter(|(line, used)| !**used && line.target.contains(&mix.nonce))
+        .map(|(line, _)| format!("{} {} {}", line.method, line.target, line.status))
+        .collect();
+    if !extra.is_empty() {
+        return Some(format!("a second line for: {}", extra.join("; ")));
+    }
+    let workers: std::collections::HashSet<&str> = lines
+        .iter()
+        .filter(|line| line.target == "/sleep" && line.status == 200)
+        .map(|line| line.who.as_str())
+        .collect();
+    if workers.len() < 4 {
+        return Some(format!(
+            "the four sleeps, which ran side by side, name {} thread(s): {}",
+            workers.len(),
+            workers.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    None
+}
+
+fn logs_each_answer(target: &Target) -> Outcome {
+    with_log(target, |target, path| {
+        let output = log::Output::new(path);
+        let start = output.size();
+        let sent = mix_sent(target);
+        let expected = "a line for each answer: GET / 200, HEAD / 200, GET /nothing-… 404, \
+                        DELETE /… 405, a 400, GET /panic 500, four times GET /sleep 200 from \
+                        four threads, sixteen GET /queued-… 404, GET /turned-away-… 503 and \
+                        a 408; the quick ones within half a sleep, the sleeps after one"
+            .to_string();
+        let fail = |got: String| {
+            Outcome::Fail(Exchange {
+                sent: sent.clone(),
+                expected: expected.clone(),
+                got,
+            })
+        };
+        let mix = answer_mix(target);
+        if let Some(fault) = &mix.fault {
+            return fail(format!("an answer was wrong: {fault}"));
+        }
+        // The lines of the last answers may come a moment after them.
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let text = output.since(start);
+            let lines: Vec<log::Line> = text.lines().filter_map(log::Line::parse).collect();
+            match fault_in_log(&mix, &lines) {
+                None => {
+                    return Outcome::Pass(Exchange {
+                        sent,
+                        expected,
+                        got: format!("{} lines, each as expected", lines.len()),
+                    });
+                }
+                Some(fault) if Instant::now() >= deadline => {
+                    let shown = text.lines().take(3).collect::<Vec<_>>().join(" | ");
+                    return fail(format!(
+                        "{fault} (the output since the check began, {} log lines, starts: {})",
+                        lines.len(),
+                        if shown.is_empty() { "nothing" } else { &shown }
+                    ));
+                }
+                Some(_) => std::thread::sleep(Duration::from_millis(100)),
+            }
+        }
+    })
+}
+
+fn counts_what_it_did(target: &Target) -> Outcome {
+    with_log(target, |target, path| match target.pid {
+        Some(pid) => signal::counts(target, pid, path),
+        None => no_pid(),
+    })
 }
 
 #[cfg(unix)]
@@ -2227,6 +2697,115 @@ mod signal {
             },
         )
     }
+
+    /// Chapter 20: sends [`answer_mix`] and SIGTERM, unless the server has
+    /// stopped already (after `stops-under-load`); then reads the counts
+    /// in its output, and holds them against its log lines.
+    pub fn counts(target: &Target, pid: u32, path: &Path) -> Outcome {
+        let running = !has_ended(pid);
+        let sent = if running {
+            format!("{}; then SIGTERM to process {pid}", mix_sent(target))
+        } else {
+            "nothing: the server has stopped already".to_string()
+        };
+        let expects = "once the process has ended, its output has the five counts; Served, \
+                       Rejected, Timed out and Panicked equal its log lines of each kind; \
+                       Accepted is at least the connections the check opened"
+            .to_string();
+        let fail = |got: String| {
+            Outcome::Fail(Exchange {
+                sent: sent.clone(),
+                expected: expects.clone(),
+                got,
+            })
+        };
+        let mut opened = 0;
+        if running {
+            let mix = answer_mix(target);
+            if let Some(fault) = mix.fault {
+                return fail(format!("an answer was wrong: {fault}"));
+            }
+            opened = mix.connections;
+            let signalled = Command::new("kill")
+                .args(["-TERM", &pid.to_string()])
+                .status();
+            if !signalled.is_ok_and(|status| status.success()) {
+                return fail(format!(
+                    "`kill -TERM {pid}` failed: is that your server's process id?"
+                ));
+            }
+            if !ends_in_time(pid) {
+                return fail(format!(
+                    "the process had not ended {} after SIGTERM",
+                    secs(TIMEOUT)
+                ));
+            }
+        }
+        let output = log::Output::new(path);
+        // What the process wrote may reach the file a moment after it ended
+        // (through `tee`, say).
+        let deadline = Instant::now() + TIMEOUT;
+        let (text, counts) = loop {
+            let text = output.since(0);
+            match log::Counts::parse(&text) {
+                Some(counts) => break (text, counts),
+                None if Instant::now() >= deadline => {
+                    let missing: Vec<&str> = log::LABELS
+                        .iter()
+                        .copied()
+                        .filter(|label| !text.lines().any(|line| line.starts_with(label)))
+                        .collect();
+                    return fail(format!(
+                        "the output has no line that starts with {}, followed by spaces and a \
+                         number",
+                        missing.join(" or ")
+                    ));
+                }
+                None => thread::sleep(Duration::from_millis(100)),
+            }
+        };
+        let lines: Vec<log::Line> = text.lines().filter_map(log::Line::parse).collect();
+        let logged = log::Counts::of_lines(&lines);
+        let mut wrong = Vec::new();
+        for (label, kind) in [
+            ("Served", log::Kind::Served),
+            ("Rejected", log::Kind::Rejected),
+            ("Timed out", log::Kind::TimedOut),
+            ("Panicked", log::Kind::Panicked),
+        ] {
+            if counts.of(kind) != logged.of(kind) {
+                wrong.push(format!(
+                    "{label}: {}, but {} such log lines",
+                    counts.of(kind),
+                    logged.of(kind)
+                ));
+            }
+        }
+        if counts.accepted < opened.max(1) {
+            wrong.push(format!(
+                "Accepted: {}, but the check opened {opened} connections",
+                counts.accepted
+            ));
+        }
+        let got = format!(
+            "Accepted {}, Served {}, Rejected {}, Timed out {}, Panicked {}; {} log lines",
+            counts.accepted,
+            counts.served,
+            counts.rejected,
+            counts.timed_out,
+            counts.panicked,
+            lines.len()
+        );
+        if wrong.is_empty() {
+            Outcome::Pass(Exchange {
+                sent,
+                expected: expects,
+                got,
+            })
+        } else {
+            fail(format!("{got}: {}", wrong.join("; ")))
+        }
+    }
 }
 
 /// The clients of [`STOPS_UNDER_LOAD`], which a step's own tests use too.
@@ -2367,6 +2946,10 @@ mod signal {
     }
 
     pub fn stop_under_load(_target: &Target, _pid: u32) -> Outcome {
+        Outcome::Skipped("Skipped: sending SIGTERM needs a Unix system (Linux, macOS).".into())
+    }
+
+    pub fn counts(_target: &Target, _pid: u32, _path: &Path) -> Outcome {
         Outcome::Skipped("Skipped: sending SIGTERM needs a Unix system (Linux, macOS).".into())
     }
 }

@@ -13,14 +13,20 @@
 
 use std::fmt::Write as _;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
 pub mod claims;
 mod client;
+pub mod log;
 mod show;
 
-pub use client::{TIMEOUT, Trickler, curl_request, reset, send_and_reset, trickle};
+pub use client::{
+    Answer, TIMEOUT, Trickler, curl_request, exchange, reset, send_and_hang_up, send_and_reset,
+    trickle, wait_for_answer,
+};
+pub use show::describe;
 
 /// The address every step listens on when a reader runs it.
 pub const BOOK_ADDR: &str = "127.0.0.1:7878";
@@ -92,6 +98,20 @@ pub const BUSY_HTML: &str = r#"<!DOCTYPE html>
   <body>
     <h1>Too busy</h1>
     <p>Every worker is busy. Please try again in a moment.</p>
+  </body>
+</html>
+"#;
+
+/// `steps/500.html`: what chapter 20's server answers when a job panics.
+pub const PANIC_HTML: &str = r#"<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8">
+    <title>Something went wrong</title>
+  </head>
+  <body>
+    <h1>Something went wrong</h1>
+    <p>The server failed to answer this request. The fault is ours, not yours.</p>
   </body>
 </html>
 "#;
@@ -214,7 +234,7 @@ pub struct Chapter {
 }
 
 /// The chapters of the book, in order.
-pub const CHAPTERS: [Chapter; 19] = [
+pub const CHAPTERS: [Chapter; 20] = [
     chapter(1, "ch01-listen.md", "Listening for connections"),
     chapter(2, "ch02-read-request.md", "Reading the request"),
     chapter(3, "ch03-respond.md", "Writing a response"),
@@ -254,6 +274,7 @@ pub const CHAPTERS: [Chapter; 19] = [
         "Keep-alive, and why it starves a pool",
     ),
     chapter(19, "ch19-stopping.md", "Stopping under load"),
+    chapter(20, "ch20-logs.md", "Logs and counters"),
 ];
 
 const fn chapter(number: u8, file: &'static str, title: &'static str) -> Chapter {
@@ -335,6 +356,9 @@ pub struct Target {
     pub idle_time: Duration,
     /// The server's process id, for the claims that send it a signal.
     pub pid: Option<u32>,
+    /// The file that the server's output goes to, for the claims that read
+    /// its log (chapter 20).
+    pub log: Option<PathBuf>,
     /// Requests of the last claim whose answers are still on their way; the
     /// next claim waits for them, so that it finds the server idle.
     in_flight: Mutex<Vec<client::Pending>>,
@@ -349,6 +373,7 @@ impl Target {
             head_time: BOOK_HEAD_TIME,
             idle_time: BOOK_IDLE_TIME,
             pid: None,
+            log: None,
             in_flight: Mutex::new(Vec::new()),
         }
     }
@@ -376,6 +401,12 @@ impl Target {
     /// The same server, whose process has the id `pid`.
     pub fn pid(mut self, pid: u32) -> Target {
         self.pid = Some(pid);
+        self
+    }
+
+    /// The same server, whose output goes to the file `log`.
+    pub fn log(mut self, log: impl Into<PathBuf>) -> Target {
+        self.log = Some(log.into());
         self
     }
 
@@ -636,6 +667,15 @@ mod tests {
             book_file("steps/hello.html"),
             HELLO_HTML,
             "steps/hello.html changed: update check::HELLO_HTML if you meant it"
+        );
+    }
+
+    #[test]
+    fn panic_html_is_the_page_the_book_shows() {
+        assert_eq!(
+            book_file("steps/500.html"),
+            PANIC_HTML,
+            "steps/500.html changed: update check::PANIC_HTML if you meant it"
         );
     }
 

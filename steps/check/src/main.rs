@@ -5,6 +5,7 @@ use check::{BOOK_ADDR, CHAPTERS, Chapter, Target};
 use clap::Parser;
 use std::io::Write;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -15,7 +16,7 @@ use std::time::Duration;
 #[derive(Parser)]
 #[command(name = "check")]
 struct Args {
-    /// The chapter whose claims to check: ch01 to ch19.
+    /// The chapter whose claims to check: ch01 to ch20.
     #[arg(required_unless_present = "list", value_parser = parse_chapter)]
     chapter: Option<Chapter>,
 
@@ -27,6 +28,11 @@ struct Args {
     /// Ctrl-C (SIGINT). They stop the server.
     #[arg(long)]
     pid: Option<u32>,
+
+    /// The file your server's output goes to (`cargo run > server.log`),
+    /// for the claims of chapter 20 that read its log.
+    #[arg(long, value_name = "FILE")]
+    log: Option<PathBuf>,
 
     /// How many seconds the server's `/sleep` takes (chapter 7).
     #[arg(long, default_value_t = 5.0, value_name = "SECONDS")]
@@ -90,6 +96,9 @@ fn main() -> ExitCode {
         .head_time(Duration::from_secs_f64(args.head_time));
     if let Some(pid) = args.pid {
         target = target.pid(pid);
+    }
+    if let Some(log) = args.log {
+        target = target.log(log);
     }
     println!(
         "{}",

@@ -21,6 +21,7 @@ use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Once, OnceLock};
 use std::thread::{self, JoinHandle};
@@ -696,7 +697,9 @@ pub fn check_binary(path: &str, chapter: u8, failing: &[&str]) {
     on_own_loopback_each(claims.len(), |part| {
         let claim = claims[part];
         let server = Binary::start(path);
-        let target = check::Target::new(server.addr()).pid(server.pid());
+        let target = check::Target::new(server.addr())
+            .pid(server.pid())
+            .log(server.log());
         let outcome = claim.check(&target);
         let shown = check::render_result(claim, &outcome);
         println!("{shown}");
@@ -713,6 +716,27 @@ pub fn check_binary(path: &str, chapter: u8, failing: &[&str]) {
                 claim.id
             );
         }
+    });
+}
+
+/// Runs each of `claims`, the claims of a later chapter, against a step's
+/// binary, each on a server of its own, and asserts that each fails: what
+/// that chapter changes shows in this step's tests too.
+pub fn check_binary_fails(path: &str, claims: &[&'static check::Claim]) {
+    on_own_loopback_each(claims.len(), |part| {
+        let claim = claims[part];
+        let server = Binary::start(path);
+        let target = check::Target::new(server.addr())
+            .pid(server.pid())
+            .log(server.log());
+        let outcome = claim.check(&target);
+        let shown = check::render_result(claim, &outcome);
+        println!("{shown}");
+        assert!(
+            outcome.is_fail(),
+            "the claim `{}` should fail against {path}:\n{shown}",
+            claim.id
+        );
     });
 }
 
@@ -747,6 +771,9 @@ pub struct Binary {
     /// Reads the child's stderr to the end while it runs, so that a chatty
     /// child never blocks on a full pipe.
     stderr: Option<JoinHandle<String>>,
+    /// A file that holds everything the child printed on stdout, as
+    /// `cargo run > server.log` would (chapter 20's claims read it).
+    log: PathBuf,
     _port_lock: Option<File>,
 }
 
@@ -803,12 +830,20 @@ impl Binary {
 
         let stdout = child.stdout.take().unwrap();
         let (sender, receiver) = mpsc::channel();
+        static LOGS: AtomicUsize = AtomicUsize::new(0);
+        let log = std::env::temp_dir().join(format!(
+            "testkit-{}-{}.log",
+            std::process::id(),
+            LOGS.fetch_add(1, Ordering::Relaxed)
+        ));
+        let mut log_file = File::create(&log).expect("cannot create the server's log file");
         thread::spawn(move || {
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
-                if sender.send(line).is_err() {
-                    break;
-                }
+                // Line by line, as the server's own stdout writes them.
+                let _ = writeln!(log_file, "{line}");
+                // The test may have stopped reading: the file goes on.
+                let _ = sender.send(line);
             }
         });
 
@@ -822,10 +857,16 @@ impl Binary {
             child,
             stdout: receiver,
             stderr: Some(stderr),
+            log,
             _port_lock: port_lock,
         };
         binary.expect_line(&format!("Listening on http://{BOOK_ADDR}"));
         binary
+    }
+
+    /// The file that holds what the process printed on stdout so far.
+    pub fn log(&self) -> &Path {
+        &self.log
     }
 
     /// The process id, for sending it signals.
@@ -928,6 +969,7 @@ impl Drop for Binary {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = fs::remove_file(&self.log);
     }
 }
 
