@@ -1,11 +1,12 @@
 // ANCHOR: all
 // ANCHOR: use
 use std::cell::Cell;
+use std::collections::VecDeque;
 use std::fmt;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, ErrorKind, Read, Write};
 use std::iter;
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use std::time::{Duration, Instant, SystemTime};
 use ch20_logs::ThreadPool;
 use ch20_logs::request::{self, Refusal, Request};
 use percent_encoding::percent_decode_str;
+use socket2::{Domain, Socket, Type};
 // ANCHOR_END: use
 
 /// How many requests are answered at once.
@@ -64,11 +66,12 @@ const LAST_CALL: Duration = if cfg!(test) {
 };
 /// How many connections we take from the listen queue, at most, once the
 /// server stops: a flood that goes on connecting cannot hold up the stop.
+/// And since chapter 21, how many the listen queue holds.
 const LISTEN_QUEUE: usize = 1024;
 // ANCHOR_END: last_call
 
 fn main() {
-    let listener = TcpListener::bind("127.0.0.1:7878").unwrap();
+    let listener = listen("127.0.0.1:7878".parse().unwrap()).unwrap();
     let addr = listener.local_addr().unwrap();
     println!("Listening on http://{addr}");
 
@@ -95,6 +98,21 @@ fn main() {
     println!("Goodbye.");
     // ANCHOR_END: print_counts
 }
+
+// ANCHOR: listen
+/// A listener on `addr` whose listen queue holds [`LISTEN_QUEUE`]
+/// connections (chapter 21). `TcpListener::bind` asks for 128, and under a
+/// flood the kernel drops the handshakes that do not fit: those clients try
+/// again one, three and seven seconds after their first try.
+fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
+    // As `bind` does: a port that a server just left can be bound again.
+    socket.set_reuse_address(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(LISTEN_QUEUE as i32)?;
+    Ok(socket.into())
+}
+// ANCHOR_END: listen
 
 // ANCHOR: serve
 /// Answers the connections that arrive on `listener` until `stopping` is
@@ -877,9 +895,11 @@ impl Line {
 
 /// How long the closer waits for a client that we answered to hang up.
 const LINGER: Duration = Duration::from_secs(1);
-/// How many connections the closer holds at most.
-const CLOSING: usize = 16;
+/// How many connections the closer holds at most (chapter 21: sixteen were
+/// too few under fire), and how many more its channel holds.
+const CLOSING: usize = 128;
 
+// ANCHOR: closer
 /// A thread that closes answered connections only once their client has
 /// hung up, or after [`LINGER`] (chapter 14). The workers hand it their
 /// connections too.
@@ -899,39 +919,52 @@ impl Closer {
     }
 
     /// Hands `stream` (non-blocking, answered) to the closer. If its hands
-    /// are full, `stream` is closed now.
+    /// and its channel are full, `stream` is closed now.
     fn close(&self, stream: TcpStream) {
         let _ = self.sender.try_send(stream);
     }
 }
 
 fn close_politely(receiver: &mpsc::Receiver<TcpStream>) {
-    let mut closing: Vec<(TcpStream, Instant)> = Vec::new();
+    // In the order they came: the one held longest first.
+    let mut closing: VecDeque<(TcpStream, Instant)> = VecDeque::new();
+    let mut next_look = Instant::now();
     loop {
-        if closing.is_empty() {
-            // Nothing to look after: wait for the next connection.
-            let Ok(stream) = receiver.recv() else {
-                return; // the server has stopped
-            };
-            closing.push((stream, Instant::now() + LINGER));
-        }
-        while let Ok(stream) = receiver.try_recv() {
-            if closing.len() < CLOSING {
-                closing.push((stream, Instant::now() + LINGER));
-            } // else `stream` is dropped here, and closed.
+        // Waits for the next connection: for ever if there is nothing to
+        // look after, else until it is time to look (chapter 21: it slept
+        // that time away before, while its channel filled up).
+        let next = if closing.is_empty() {
+            receiver.recv().map_err(|_| RecvTimeoutError::Disconnected)
+        } else {
+            receiver.recv_timeout(next_look.saturating_duration_since(Instant::now()))
+        };
+        match next {
+            Ok(stream) => {
+                if closing.len() == CLOSING {
+                    // Hands full: let go of the one held longest, whose
+                    // client has had the most time to read its answer.
+                    closing.pop_front();
+                }
+                closing.push_back((stream, Instant::now() + LINGER));
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return, // the server has stopped
         }
         let now = Instant::now();
-        // Keeps the connections that are still open and whose time is not
-        // up; the others are dropped, and closed.
-        closing.retain_mut(|(stream, until)| now < *until && still_open(stream));
-        thread::sleep(TICK);
+        if now >= next_look {
+            // Keeps the connections that are still open and whose time is
+            // not up; the others are dropped, and closed.
+            closing.retain_mut(|(stream, until)| now < *until && still_open(stream));
+            next_look = now + TICK;
+        }
     }
 }
+// ANCHOR_END: closer
 
 /// Reads and throws away what the client sent; returns whether the client
 /// is still connected.
 fn still_open(stream: &mut TcpStream) -> bool {
-    let mut buffer = [0; 1024];
+    let mut buffer = [0; 16 * 1024];
     loop {
         match stream.read(&mut buffer) {
             Ok(0) => return false, // the client hung up

@@ -2,13 +2,14 @@
 //! `500`. (That it logs a line for each answer, `check` checks against the
 //! binary: see `tests/binary.rs`.)
 
-use super::{HEAD_TIME, IDLE_TIME, Log, QUEUE, SLEEP, WORKERS, serve};
+use super::{CLOSING, HEAD_TIME, IDLE_TIME, Log, QUEUE, SLEEP, WORKERS, listen, serve};
 use check::Target;
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::{self, JoinHandle};
+use std::time::Duration;
 use testkit::{enter_steps_dir, one_answer, spawn_server};
 
 /// The target that `check` sees: `/sleep`, the time for a head and the
@@ -30,7 +31,7 @@ struct Server {
 impl Server {
     fn start() -> Server {
         enter_steps_dir();
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let listener = listen("127.0.0.1:0".parse().unwrap()).unwrap();
         Server::on(listener, Arc::new(AtomicBool::new(false)))
     }
 
@@ -145,3 +146,69 @@ fn passes_chapter_20s_check_claim_after_claim() {
     let report = check::run(chapter, &target(addr));
     assert!(report.passed(), "{}", report.render());
 }
+
+// ANCHOR: many_bodies
+/// Chapter 21: when the closer's hands are full, a client whose body the
+/// server did not read still gets its whole answer, and no reset: the
+/// closer lets go of the connection it has held longest instead.
+#[test]
+fn answers_bodies_without_a_reset_when_the_closer_is_full() {
+    let server = Server::start();
+    // Clients that read their answer and stay connected: the closer holds
+    // each for a second.
+    let mut holding = Vec::new();
+    for _ in 0..CLOSING {
+        let mut stream = TcpStream::connect(server.addr).unwrap();
+        stream
+            .write_all(b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        assert!(one_answer(&mut stream).is_some(), "no answer to a GET");
+        holding.push(stream);
+    }
+    // A body of 16 MiB, more than the system buffers: the server answers
+    // 405 while the client is still sending it.
+    let length = 16 * 1024 * 1024;
+    let mut put =
+        format!("PUT / HTTP/1.1\r\nHost: a\r\nContent-Length: {length}\r\n\r\n").into_bytes();
+    put.resize(put.len() + length, b'x');
+    let answers: Vec<String> = (0..4)
+        .map(|_| check::exchange(server.addr, &put, check::TIMEOUT))
+        .filter(|answer| {
+            !answer
+                .complete()
+                .is_some_and(|bytes| bytes.starts_with(b"HTTP/1.1 405 "))
+        })
+        .map(|answer| check::describe(&answer))
+        .collect();
+    assert!(
+        answers.is_empty(),
+        "{} of 4 PUTs: {answers:?}",
+        answers.len()
+    );
+    drop(holding);
+    server.stop_and_wait();
+}
+// ANCHOR_END: many_bodies
+
+// ANCHOR: listen_queue
+/// Chapter 21: the listen queue holds hundreds of connections that nobody
+/// has accepted yet; `TcpListener::bind`'s holds 129, and the next client's
+/// handshake goes unanswered for a second.
+#[test]
+fn holds_hundreds_of_connections_in_its_listen_queue() {
+    let listener = listen("127.0.0.1:0".parse().unwrap()).unwrap();
+    let addr = listener.local_addr().unwrap();
+    // Nobody accepts: each connection stays in the queue.
+    let mut waiting = Vec::new();
+    for i in 0..600 {
+        match TcpStream::connect_timeout(&addr, Duration::from_millis(500)) {
+            Ok(stream) => waiting.push(stream),
+            Err(e) => panic!(
+                "connection {} was not taken into the queue: {e} \
+                 (the system caps it at /proc/sys/net/core/somaxconn)",
+                i + 1
+            ),
+        }
+    }
+}
+// ANCHOR_END: listen_queue

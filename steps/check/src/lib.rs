@@ -234,7 +234,7 @@ pub struct Chapter {
 }
 
 /// The chapters of the book, in order.
-pub const CHAPTERS: [Chapter; 20] = [
+pub const CHAPTERS: [Chapter; 21] = [
     chapter(1, "ch01-listen.md", "Listening for connections"),
     chapter(2, "ch02-read-request.md", "Reading the request"),
     chapter(3, "ch03-respond.md", "Writing a response"),
@@ -275,6 +275,7 @@ pub const CHAPTERS: [Chapter; 20] = [
     ),
     chapter(19, "ch19-stopping.md", "Stopping under load"),
     chapter(20, "ch20-logs.md", "Logs and counters"),
+    chapter(21, "ch21-under-fire.md", "Under fire"),
 ];
 
 const fn chapter(number: u8, file: &'static str, title: &'static str) -> Chapter {

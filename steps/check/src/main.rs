@@ -16,7 +16,7 @@ use std::time::Duration;
 #[derive(Parser)]
 #[command(name = "check")]
 struct Args {
-    /// The chapter whose claims to check: ch01 to ch20.
+    /// The chapter whose claims to check: ch01 to ch21.
     #[arg(required_unless_present = "list", value_parser = parse_chapter)]
     chapter: Option<Chapter>,
 
