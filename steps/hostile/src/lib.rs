@@ -133,11 +133,8 @@ pub static KINDS: &[Kind] = &[
 /// The status code of an answer that the server sent whole and closed, or
 /// kept open: `200` for `HTTP/1.1 200 OK`.
 fn status(answer: &Answer) -> Option<u16> {
-    let bytes = answer.complete()?;
-    check::whole_answer(bytes)?;
-    let line_end = bytes.windows(2).position(|w| w == b"\r\n")?;
-    let line = std::str::from_utf8(&bytes[..line_end]).ok()?;
-    line.strip_prefix("HTTP/1.1 ")?.get(..3)?.parse().ok()
+    check::whole_answer(answer.complete()?)?;
+    status_line(answer)
 }
 
 /// A head-only status: for answers to `HEAD`, whose body is not sent.
@@ -394,22 +391,11 @@ impl Report {
             self.others(),
             self.lost()
         );
-        let _ = match self.side_by_side {
-            Some(took) => writeln!(
-                text,
-                "Afterwards, four requests for /sleep side by side: the slowest took {:.2} s{}.",
-                took.as_secs_f64(),
-                if self.workers_alive() {
-                    " (every worker alive)"
-                } else {
-                    ", longer than 9/5 of a sleep: a worker is missing"
-                }
-            ),
-            None => writeln!(
-                text,
-                "Afterwards, four requests for /sleep side by side: one got no page."
-            ),
-        };
+        let _ = writeln!(
+            text,
+            "Afterwards, {}",
+            side_by_side_in_words(&self.config, self.side_by_side)
+        );
         text
     }
 
@@ -471,6 +457,23 @@ pub fn run(config: &Config, progress: impl Fn(usize) + Sync) -> Report {
 /// one after the other take two.
 pub fn all_alive(config: &Config, took: Option<Duration>) -> bool {
     took.is_some_and(|took| took < config.sleep * 9 / 5)
+}
+
+/// What four requests for `/sleep` at once, the slowest of which `took`
+/// this long, say of the workers, as a sentence without its capital.
+pub fn side_by_side_in_words(config: &Config, took: Option<Duration>) -> String {
+    match took {
+        Some(took) => format!(
+            "four requests for /sleep side by side: the slowest took {:.2} s{}.",
+            took.as_secs_f64(),
+            if all_alive(config, Some(took)) {
+                " (every worker alive)"
+            } else {
+                ", longer than 9/5 of a sleep: a worker is missing"
+            }
+        ),
+        None => "four requests for /sleep side by side: one got no page.".to_string(),
+    }
 }
 
 /// How long four requests for `/sleep` at once took, the slowest; `None`

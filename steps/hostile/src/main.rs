@@ -77,18 +77,8 @@ fn main() -> ExitCode {
     if args.sleeps_only {
         let took = hostile::side_by_side(&config);
         let alive = hostile::all_alive(&config, took);
-        match took {
-            Some(took) => println!(
-                "Four requests for /sleep side by side: the slowest took {:.2} s{}.",
-                took.as_secs_f64(),
-                if alive {
-                    " (every worker alive)"
-                } else {
-                    ": a worker is missing"
-                }
-            ),
-            None => println!("Four requests for /sleep side by side: one got no page."),
-        }
+        let words = hostile::side_by_side_in_words(&config, took);
+        println!("{}{}", words[..1].to_uppercase(), &words[1..]);
         return if alive {
             ExitCode::SUCCESS
         } else {
