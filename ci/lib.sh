@@ -178,3 +178,17 @@ stop_server() {
     fi
     server=
 }
+
+# wrk's figures, from its output $1: `requests non_2xx socket_errors per_second p50 p99 max`.
+wrk_figures() {
+    local out=$1
+    local requests non_2xx socket per_second p50 p99 max
+    requests=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' <<<"$out")
+    non_2xx=$(sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' <<<"$out")
+    socket=$(sed -n 's/^ *Socket errors: *//p' <<<"$out" | tr -d ' ')
+    per_second=$(sed -n 's/^Requests\/sec: *\([0-9]*\).*/\1/p' <<<"$out")
+    p50=$(awk '$1 == "50%" { print $2 }' <<<"$out")
+    p99=$(awk '$1 == "99%" { print $2 }' <<<"$out")
+    max=$(awk '$1 == "Latency" { print $4 }' <<<"$out")
+    echo "$requests ${non_2xx:-0} ${socket:-none} $per_second $p50 $p99 $max"
+}
