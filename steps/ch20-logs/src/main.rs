@@ -23,8 +23,8 @@ use socket2::{Domain, Socket, Type};
 
 /// How many requests are answered at once.
 const WORKERS: usize = 4;
-/// How many requests may wait for a worker; the next ones are answered
-/// `503 Service Unavailable` at once.
+/// How many requests may wait for a worker in the pool's queue. The next
+/// ones wait at the reader, up to [`MAX_WAIT`] (chapter 21).
 const QUEUE: usize = 16;
 
 // ANCHOR: limits
@@ -314,7 +314,10 @@ impl Reader {
     fn start(answers: Answers, closer: Closer, stopping: Arc<AtomicBool>, log: Arc<Log>) -> Reader {
         let (sender, receiver) = mpsc::sync_channel(ARRIVING);
         let workers = Workers {
-            pool: ThreadPool::new(WORKERS, QUEUE),
+            // Room in its queue for every request that `have_room` lets
+            // in, also while a worker that has answered one has yet to take
+            // the next (chapter 21).
+            pool: ThreadPool::new(WORKERS, WORKERS + QUEUE),
             out: Out::default(),
             shared: Shared {
                 stopping,
@@ -372,6 +375,30 @@ struct Shared {
     log: Arc<Log>,
 }
 
+// ANCHOR: room
+/// How long a request whose head is whole may wait at the reader for room
+/// in the pool, before it is answered `503 Service Unavailable` (chapter
+/// 21: turned away at once, a third of `wrk`'s requests got a 503 from a
+/// queue that is full for microseconds at a time).
+const MAX_WAIT: Duration = if cfg!(test) {
+    Duration::from_millis(100)
+} else {
+    Duration::from_millis(500)
+};
+/// How many such requests may wait at the reader at once; the next ones
+/// are answered `503` at once. (Each holds a place among the [`READING`].)
+const WAITING: usize = 64;
+
+impl Workers {
+    /// Whether the pool takes one more request now: fewer are at the pool,
+    /// in its queue or being answered, than it has workers and places in
+    /// its queue.
+    fn have_room(&self) -> bool {
+        self.out.count() < WORKERS + QUEUE
+    }
+}
+// ANCHOR_END: room
+
 /// Counts the connections at the pool. The reader waits until none is
 /// left before it stops: a worker may still give one back.
 #[derive(Default)]
@@ -386,6 +413,10 @@ impl Out {
 
     fn none(&self) -> bool {
         self.0.load(Ordering::SeqCst) == 0
+    }
+
+    fn count(&self) -> usize {
+        self.0.load(Ordering::SeqCst)
     }
 }
 
@@ -446,6 +477,9 @@ struct Incoming {
     /// Once the server stops: when its [`LAST_CALL`] ends, if it has sent
     /// nothing of a request by then.
     last_call: Option<Instant>,
+    /// Since when its head is whole and waits for room in the pool, if the
+    /// pool was full when it came (chapter 21).
+    waiting: Option<Instant>,
 }
 
 /// How far a connection's head has come.
@@ -472,6 +506,7 @@ impl Incoming {
             since: Instant::now(),
             deadline: Instant::now() + HEAD_TIME,
             last_call: None,
+            waiting: None,
         })
     }
 
@@ -489,6 +524,7 @@ impl Incoming {
             since: Instant::now(),
             deadline: Instant::now() + time,
             last_call: None,
+            waiting: None,
         }
     }
 
@@ -597,6 +633,7 @@ fn read_heads(receiver: &mpsc::Receiver<ToReader>, workers: &Workers, answers: &
                 incoming.last_call.get_or_insert(now + LAST_CALL);
             }
         }
+        let mut waiting = reading.iter().filter(|c| c.waiting.is_some()).count();
         let mut i = 0;
         while i < reading.len() {
             let progress = reading[i].read_more();
@@ -605,6 +642,22 @@ fn read_heads(receiver: &mpsc::Receiver<ToReader>, workers: &Workers, answers: &
                 i += 1;
                 continue;
             }
+            // ANCHOR: hold
+            // A whole head that finds the pool full waits here for room, if
+            // fewer than `WAITING` wait already, up to `MAX_WAIT`; then it
+            // gets its 503.
+            if matches!(progress, Progress::Done(_)) && !workers.have_room() {
+                let incoming = &mut reading[i];
+                if incoming.waiting.is_none() && waiting < WAITING {
+                    incoming.waiting = Some(now);
+                    waiting += 1;
+                }
+                if incoming.waiting.is_some_and(|since| now < since + MAX_WAIT) {
+                    i += 1;
+                    continue;
+                }
+            }
+            // ANCHOR_END: hold
             // This connection leaves the reader; the last one takes its place.
             let incoming = reading.swap_remove(i);
             match progress {
@@ -696,7 +749,7 @@ fn take_arrivals(
 
 // ANCHOR: admit
 /// Hands the connection of `incoming`, whose head is `end` bytes long, to
-/// the pool, or, if its queue is full, answers `503` at once.
+/// the pool, or, if the pool is full, answers `503`.
 fn admit(incoming: Incoming, end: usize, workers: &Workers, busy: &Page) {
     let Incoming {
         stream,
@@ -706,6 +759,12 @@ fn admit(incoming: Incoming, end: usize, workers: &Workers, busy: &Page) {
         ..
     } = incoming;
     let line = Line::of(&received[..end], since);
+    if !workers.have_room() {
+        // It waited at the reader, and the pool is full still (chapter 21).
+        // Its log line says `503`: no need for a word on stderr too.
+        answer_and_close(stream, busy, &line, &workers.shared);
+        return;
+    }
     // The job owns `stream`; if the pool turns the job down, the job and
     // `stream` are gone. So we keep a second handle on the same connection.
     let spare = match stream.try_clone() {
@@ -725,7 +784,7 @@ fn admit(incoming: Incoming, end: usize, workers: &Workers, busy: &Page) {
     };
     match workers.pool.try_execute(job) {
         Ok(()) => {} // `spare` is dropped; the worker's `stream` stays open.
-        // Its log line says `503`: no need for a word on stderr too.
+        // Cannot happen: the queue has room for all that `have_room` lets in.
         Err(_) => answer_and_close(spare, busy, &line, &workers.shared),
     }
 }
@@ -893,13 +952,13 @@ impl Line {
 // ANCHOR_END: line
 // ANCHOR_END: log
 
+// ANCHOR: closer
 /// How long the closer waits for a client that we answered to hang up.
 const LINGER: Duration = Duration::from_secs(1);
 /// How many connections the closer holds at most (chapter 21: sixteen were
 /// too few under fire), and how many more its channel holds.
 const CLOSING: usize = 128;
 
-// ANCHOR: closer
 /// A thread that closes answered connections only once their client has
 /// hung up, or after [`LINGER`] (chapter 14). The workers hand it their
 /// connections too.
@@ -959,11 +1018,11 @@ fn close_politely(receiver: &mpsc::Receiver<TcpStream>) {
         }
     }
 }
-// ANCHOR_END: closer
 
 /// Reads and throws away what the client sent; returns whether the client
 /// is still connected.
 fn still_open(stream: &mut TcpStream) -> bool {
+    // Chapter 21: 16 KiB a read, for clients that still send a body.
     let mut buffer = [0; 16 * 1024];
     loop {
         match stream.read(&mut buffer) {
@@ -975,6 +1034,7 @@ fn still_open(stream: &mut TcpStream) -> bool {
         }
     }
 }
+// ANCHOR_END: closer
 
 /// How long a request for `/sleep` takes. The tests only need it to be much
 /// slower than the other requests, and do not wait five seconds each time.

@@ -2,14 +2,14 @@
 //! `500`. (That it logs a line for each answer, `check` checks against the
 //! binary: see `tests/binary.rs`.)
 
-use super::{CLOSING, HEAD_TIME, IDLE_TIME, Log, QUEUE, SLEEP, WORKERS, listen, serve};
+use super::{CLOSING, HEAD_TIME, IDLE_TIME, Log, MAX_WAIT, QUEUE, SLEEP, WORKERS, listen, serve};
 use check::Target;
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Barrier};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use testkit::{enter_steps_dir, one_answer, spawn_server};
 
 /// The target that `check` sees: `/sleep`, the time for a head and the
@@ -212,3 +212,84 @@ fn holds_hundreds_of_connections_in_its_listen_queue() {
     }
 }
 // ANCHOR_END: listen_queue
+
+// ANCHOR: full_for_a_moment
+/// Chapter 21: a queue that is full for a moment is no reason to turn a
+/// request away. Forty keep-alive connections, twice as many as the pool
+/// has workers and places in its queue, each send fifty requests for `/`,
+/// one after another, all at the same time: every one of the 2,000 gets
+/// its page. (Turned away at once, as before, hundreds got a `503`.)
+#[test]
+fn turns_no_one_away_when_the_queue_is_full_for_a_moment() {
+    let server = Server::start();
+    let clients = 2 * (WORKERS + QUEUE);
+    let start = Arc::new(Barrier::new(clients));
+    let threads: Vec<_> = (0..clients)
+        .map(|_| {
+            let (addr, start) = (server.addr, Arc::clone(&start));
+            thread::spawn(move || ask_again_and_again(addr, 50, &start))
+        })
+        .collect();
+    let missed: Vec<(usize, String)> = threads
+        .into_iter()
+        .filter_map(|thread| thread.join().unwrap())
+        .collect();
+    let pages_missed: usize = missed.iter().map(|(count, _)| count).sum();
+    assert!(
+        missed.is_empty(),
+        "{pages_missed} of {} requests got no page; the first: {}",
+        clients * 50,
+        missed[0].1
+    );
+    server.stop_and_wait();
+}
+
+/// Sends `count` requests for `/` on one connection, each once the answer
+/// to the one before is in. Says how many got no page, and what came
+/// instead, if any did: after a `503`, which closes the connection, none
+/// of the rest is sent.
+fn ask_again_and_again(addr: SocketAddr, count: usize, start: &Barrier) -> Option<(usize, String)> {
+    let mut connection = check::Connection::open(addr).unwrap();
+    start.wait();
+    for i in 0..count {
+        connection
+            .send(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+            .unwrap();
+        match connection.next_answer(check::TIMEOUT, false) {
+            check::Answer::Kept(bytes) if bytes.starts_with(b"HTTP/1.1 200 OK\r\n") => {}
+            answer => return Some((count - i, check::describe(&answer))),
+        }
+    }
+    None
+}
+
+/// Chapter 21: a request that finds every worker busy for longer than a
+/// moment waits [`MAX_WAIT`] at the reader, then gets its `503`: not at
+/// once, and not after the sleeps.
+#[test]
+fn turns_away_after_waiting_a_moment_when_the_pool_stays_full() {
+    let server = Server::start();
+    let get = |path: &str| {
+        let mut stream = TcpStream::connect(server.addr).unwrap();
+        let request = format!("GET {path} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).unwrap();
+        stream
+    };
+    let mut waiting: Vec<TcpStream> = (0..WORKERS).map(|_| get("/sleep")).collect();
+    thread::sleep(SLEEP / 10);
+    waiting.extend((0..QUEUE).map(|_| get("/")));
+    thread::sleep(SLEEP / 10);
+    let asked = Instant::now();
+    let answer = one_answer(&mut get("/")).expect("no answer to the request too many");
+    let took = asked.elapsed();
+    assert!(answer.starts_with("HTTP/1.1 503 "), "{answer}");
+    assert!(
+        took >= MAX_WAIT && took < SLEEP / 2,
+        "the 503 came after {took:?}; it should wait {MAX_WAIT:?}, and not until the sleeps end"
+    );
+    for stream in &mut waiting {
+        assert!(one_answer(stream).is_some_and(|a| a.starts_with("HTTP/1.1 200 OK\r\n")));
+    }
+    server.stop_and_wait();
+}
+// ANCHOR_END: full_for_a_moment

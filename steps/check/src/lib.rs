@@ -23,8 +23,8 @@ pub mod log;
 mod show;
 
 pub use client::{
-    Answer, TIMEOUT, Trickler, curl_request, exchange, reset, send_and_hang_up, send_and_reset,
-    trickle, wait_for_answer,
+    Answer, Connection, TIMEOUT, Trickler, curl_request, exchange, reset, send_and_hang_up,
+    send_and_reset, trickle, wait_for_answer,
 };
 pub use show::describe;
 
