@@ -218,7 +218,7 @@ fn holds_hundreds_of_connections_in_its_listen_queue() {
 /// request away. Forty keep-alive connections, twice as many as the pool
 /// has workers and places in its queue, each send fifty requests for `/`,
 /// one after another, all at the same time: every one of the 2,000 gets
-/// its page. (Turned away at once, as before, hundreds got a `503`.)
+/// its page. (Turned away at once, as before, over a thousand got a `503`.)
 #[test]
 fn turns_no_one_away_when_the_queue_is_full_for_a_moment() {
     let server = Server::start();
