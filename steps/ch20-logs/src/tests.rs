@@ -9,8 +9,8 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
-use testkit::{enter_steps_dir, one_answer, spawn_server};
+use std::time::Duration;
+use testkit::{Pending, enter_steps_dir, one_answer, spawn_server, start_get};
 
 /// The target that `check` sees: `/sleep`, the time for a head and the
 /// idle time all take a second here.
@@ -269,26 +269,20 @@ fn ask_again_and_again(addr: SocketAddr, count: usize, start: &Barrier) -> Optio
 #[test]
 fn turns_away_after_waiting_a_moment_when_the_pool_stays_full() {
     let server = Server::start();
-    let get = |path: &str| {
-        let mut stream = TcpStream::connect(server.addr).unwrap();
-        let request = format!("GET {path} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
-        stream.write_all(request.as_bytes()).unwrap();
-        stream
-    };
-    let mut waiting: Vec<TcpStream> = (0..WORKERS).map(|_| get("/sleep")).collect();
+    let mut waiting: Vec<Pending> = (0..WORKERS)
+        .map(|_| start_get(server.addr, "/sleep"))
+        .collect();
     thread::sleep(SLEEP / 10);
-    waiting.extend((0..QUEUE).map(|_| get("/")));
+    waiting.extend((0..QUEUE).map(|_| start_get(server.addr, "/")));
     thread::sleep(SLEEP / 10);
-    let asked = Instant::now();
-    let answer = one_answer(&mut get("/")).expect("no answer to the request too many");
-    let took = asked.elapsed();
-    assert!(answer.starts_with("HTTP/1.1 503 "), "{answer}");
+    let (answer, took) = start_get(server.addr, "/").wait();
+    assert!(answer.starts_with(b"HTTP/1.1 503 "), "{answer:?}");
     assert!(
         took >= MAX_WAIT && took < SLEEP / 2,
         "the 503 came after {took:?}; it should wait {MAX_WAIT:?}, and not until the sleeps end"
     );
-    for stream in &mut waiting {
-        assert!(one_answer(stream).is_some_and(|a| a.starts_with("HTTP/1.1 200 OK\r\n")));
+    for request in waiting {
+        assert!(request.wait().0.starts_with(b"HTTP/1.1 200 OK\r\n"));
     }
     server.stop_and_wait();
 }

@@ -3,16 +3,21 @@
 
 static RESULTS: &str = include_str!("../results.txt");
 
-/// The line that starts with `start`, once its indentation is trimmed, and
-/// the lines after it.
-fn from(start: &str) -> &'static str {
-    let at = RESULTS
+/// The line of `text` that starts with `start`, once its indentation is
+/// trimmed, and the lines after it.
+fn from_in(text: &'static str, start: &str) -> &'static str {
+    let at = text
         .lines()
         .map(|line| (line, line.trim_start()))
         .find(|(_, trimmed)| trimmed.starts_with(start))
-        .map(|(line, _)| line.as_ptr() as usize - RESULTS.as_ptr() as usize)
-        .unwrap_or_else(|| panic!("results.txt has no line {start:?}:\n{RESULTS}"));
-    &RESULTS[at..]
+        .map(|(line, _)| line.as_ptr() as usize - text.as_ptr() as usize)
+        .unwrap_or_else(|| panic!("no line {start:?} in:\n{text}"));
+    &text[at..]
+}
+
+/// In the report, the line that starts with `start` and those after it.
+fn from(start: &str) -> &'static str {
+    from_in(RESULTS, start)
 }
 
 /// The first line from `start` on.
@@ -28,10 +33,15 @@ fn numbers(line: &str) -> Vec<u64> {
         .collect()
 }
 
-/// The numbers of the row that starts with `name`, after the name.
-fn row(name: &str) -> Vec<u64> {
-    let line = line(name).trim_start();
+/// The numbers of the row of `text` that starts with `name`, after the name.
+fn row_in(text: &'static str, name: &str) -> Vec<u64> {
+    let line = from_in(text, name).lines().next().unwrap().trim_start();
     numbers(&line[name.len()..])
+}
+
+/// The numbers of the report's row that starts with `name`.
+fn row(name: &str) -> Vec<u64> {
+    row_in(RESULTS, name)
 }
 
 #[test]
@@ -194,14 +204,7 @@ fn the_first_run_shows_the_three_flaws() {
     );
     let max = wrk.rsplit(' ').next().unwrap();
     assert!(max.ends_with('s') && !max.ends_with("ms"), "{wrk}");
-    let row = |name: &str| {
-        let line = BEFORE
-            .lines()
-            .find(|l| l.starts_with(name))
-            .unwrap_or_else(|| panic!("no row {name:?}:\n{BEFORE}"));
-        numbers(&line[name.len()..])
-    };
-    let (nginx, pool) = (row("nginx "), row("ch20-logs "));
+    let (nginx, pool) = (row_in(BEFORE, "nginx "), row_in(BEFORE, "ch20-logs "));
     // requests/s, 2xx/s, not 2xx: a third of 10 seconds' requests.
     let share = pool[2] as f64 / (pool[0] as f64 * 10.0);
     assert!((0.25..0.45).contains(&share), "{share}:\n{BEFORE}");

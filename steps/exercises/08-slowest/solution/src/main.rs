@@ -386,7 +386,7 @@ impl Out {
     }
 
     fn none(&self) -> bool {
-        self.0.load(Ordering::SeqCst) == 0
+        self.count() == 0
     }
 
     fn count(&self) -> usize {
