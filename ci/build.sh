@@ -21,7 +21,10 @@ case "$SITE_ROOT" in */) ;; *) SITE_ROOT="$SITE_ROOT/" ;; esac
 rm -rf build/site
 mkdir -p build/site
 
-for lang in "${LANGUAGES[@]}"; do
+# build_language LANG: builds the book in LANG into build/LANG/html (and its
+# Markdown, for the skeptic check, into build/LANG/markdown).
+build_language() {
+    local lang=$1 url title edit_url not_found log
     if [ "$lang" = en ]; then
         url=$SITE_ROOT
         title=$BOOK_TITLE
@@ -34,7 +37,6 @@ for lang in "${LANGUAGES[@]}"; do
         # Readers who want to improve a translation edit its po file.
         edit_url="$(sed -n 's/^git-repository-url = "\(.*\)"$/\1/p' book.toml)/edit/main/po/$lang.po"
     fi
-    step "Building the book in $lang ($url)"
 
     # The "page not found" page, translated through the same po file.
     rm -rf "build/404/$lang"
@@ -86,12 +88,23 @@ for lang in "${LANGUAGES[@]}"; do
     "$BOOK_TOOLS" search-index --language "$lang" "build/$lang/html" >"build/search-$lang.log" ||
         die "rebuilding the search index for $lang failed"
 
+    say "$(find "build/$lang/html" -name '*.html' | wc -l) pages"
+}
+
+for lang in "${LANGUAGES[@]}"; do
+    # A language is built again only if something it is made of changed:
+    # the text, the listings, the theme, the tools or its po file.
+    inputs=(src theme book.toml ci/page-404 ci/build.sh ci/tools steps)
+    [ "$lang" = en ] || inputs+=("po/$lang.po")
+    [ -d "build/$lang/html" ] && [ -d "build/$lang/markdown" ] || rm -f "$PASSED_DIR/book-$lang"
+    step "Building the book in $lang"
+    KEY_EXTRA="site root $SITE_ROOT" unless_unchanged "book-$lang" "${inputs[@]}" -- build_language "$lang"
+
     if [ "$lang" = en ]; then
         cp -R "build/$lang/html/." build/site/
     else
         cp -R "build/$lang/html" "build/site/$lang"
     fi
-    say "$(find "build/$lang/html" -name '*.html' | wc -l) pages"
 done
 
 step "One copy of what the languages share; canonical and hreflang links, sitemap.xml"

@@ -192,3 +192,67 @@ wrk_figures() {
     max=$(awk '$1 == "Latency" { print $4 }' <<<"$out")
     echo "$requests ${non_2xx:-0} ${socket:-none} $per_second $p50 $p99 $max"
 }
+
+# What a warm run need not repeat. A check (or a language's build) whose
+# every input is as it was when it last passed is not run again:
+# `unless_unchanged NAME PATH... -- COMMAND...` runs COMMAND only if the files
+# under the PATHs (directories without their target/ and node_modules/, or
+# files), the tools that check them, or this helper changed since COMMAND
+# last passed with them; it records each pass in build/passed/NAME. A clean
+# clone, as CI has, runs everything; so does CHECK_CACHE=0.
+PASSED_DIR="$ROOT/build/passed"
+
+# The versions of the tools every check depends on besides its files.
+tools_fingerprint() {
+    if [ -z "${TOOLS_FINGERPRINT:-}" ]; then
+        TOOLS_FINGERPRINT=$(
+            rustc -V 2>&1
+            cargo -V 2>&1
+            echo "mdbook $MDBOOK_VERSION, i18n-helpers $I18N_HELPERS_VERSION, quiz $MDBOOK_QUIZ_VERSION"
+            command -v node >/dev/null && node --version
+            [ -x "${CHROMIUM:-/usr/bin/chromium}" ] && "${CHROMIUM:-/usr/bin/chromium}" --version 2>/dev/null
+            sha256sum "$ROOT/ci/lib.sh"
+            true
+        )
+    fi
+    printf '%s\n' "$TOOLS_FINGERPRINT"
+}
+
+# inputs_key PATH...: one hash of the tools and of every file under the
+# PATHs (relative to the root), names and contents, and of $KEY_EXTRA (what
+# else a result depends on, such as a setting). src/quiz is left out:
+# mdbook-quiz writes it.
+inputs_key() {
+    {
+        tools_fingerprint
+        echo "${KEY_EXTRA:-}"
+        local path
+        for path in "$@"; do
+            if [ -e "$path" ]; then
+                find "$path" \( -name target -o -name node_modules -o -path src/quiz \) -prune -o -type f -print
+            else
+                echo "(no $path)"
+            fi
+        done | LC_ALL=C sort | tr '\n' '\0' | xargs -0 -r sha256sum
+    } | sha256sum | cut -d ' ' -f 1
+}
+
+unless_unchanged() {
+    local name=$1 paths=()
+    shift
+    while [ "$1" != -- ]; do
+        paths+=("$1")
+        shift
+    done
+    shift
+    local key record="$PASSED_DIR/$name"
+    key=$(inputs_key "${paths[@]}")
+    if [ "${CHECK_CACHE:-1}" != 0 ] && [ -f "$record" ] && [ "$(cat "$record")" = "$key" ]; then
+        say "skipped: passed before, and nothing it checks has changed since (${paths[*]}); CHECK_CACHE=0 runs it"
+        return 0
+    fi
+    rm -f "$record"
+    "$@" || return
+    mkdir -p "$PASSED_DIR"
+    echo "$key" >"$record"
+}

@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
-# Chapter 21's measurements: the last server of Part III (ch20-logs) under
-# fire, on loopback. Three runs, each bounded in time:
+# Chapter 21's measurements: the last server of Part III (ch21-under-fire),
+# or the step named as the first argument, under fire, on loopback. Three
+# runs, each bounded in time:
 #   1. sixty seconds of wrk (50 connections) and of the hostile clients of
 #      steps/hostile at once; then SIGTERM;
 #   2. a flood: wrk with 1,000 connections for ten seconds;
 #   3. next to nginx, on the same file, in the same run: wrk -t2 -c50 -d10s
 #      against nginx configured to close every connection, then against
-#      ch20-logs.
+#      the step.
 # After each, four requests for /sleep side by side show whether every
 # worker is alive. Saves the report in steps/hostile/results.txt, which the
 # book shows and steps/hostile/tests/results.rs checks, or in the file given
-# as its argument. Linux; needs wrk and
+# as the second argument (the first run, of chapter 20's server:
+# `ci/measure-reliability.sh ch20-logs steps/hostile/before.txt`). Linux;
+# needs wrk and
 # nginx (Debian, Ubuntu: sudo apt-get install wrk nginx-light); about four
 # minutes.
 source "$(dirname "$0")/lib.sh"
 
-RESULTS=${1:-steps/hostile/results.txt}
-NAME=ch20-logs
+NAME=${1:-ch21-under-fire}
+RESULTS=${2:-steps/hostile/results.txt}
+[ -d "steps/$NAME" ] || die "no step steps/$NAME"
 URL=http://127.0.0.1:7878/
 NGINX_PORT=7979
 
@@ -154,9 +158,9 @@ cores=$(getconf _NPROCESSORS_ONLN)
 # The 2xx answers per second: wrk's requests per second $1, times the share
 # of its $2 requests that were not among the $3 not 2xx.
 ok_per_second() { awk -v r="$1" -v n="$2" -v bad="$3" 'BEGIN { printf "%d", r * (n - bad) / n }'; }
-row() { printf '%-10s  %10s  %10s  %8s  %s\n' "$@"; }
+row() { printf '%-15s  %10s  %10s  %8s  %s\n' "$@"; }
 {
-    echo "Under fire: chapter 20's server ($NAME), four workers, on 127.0.0.1:7878"
+    echo "Under fire: steps/$NAME, four workers, on 127.0.0.1:7878"
     echo "machine: ${cpu:-unknown CPU}, $cores cores; kernel: $(uname -sr)"
     echo "run:     $(date -u +%Y-%m-%d), by ci/measure-reliability.sh; release builds;"
     echo "         $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2); $("$NGINX" -v 2>&1 | sed 's/.*: //')"
@@ -186,7 +190,7 @@ row() { printf '%-10s  %10s  %10s  %8s  %s\n' "$@"; }
     echo "keepalive_timeout 0 (it closes every connection), then $NAME (which keeps them open)."
     echo
     row server "requests/s" "2xx/s" "not 2xx" "socket errors"
-    row ---------- ---------- ---------- -------- -------------
+    row --------------- ---------- ---------- -------- -------------
     row nginx "$nginx_per_second" "$(ok_per_second "$nginx_per_second" "$nginx_requests" "$nginx_non_2xx")" "$nginx_non_2xx" "$nginx_socket"
     row "$NAME" "$pool_per_second" "$(ok_per_second "$pool_per_second" "$pool_requests" "$pool_non_2xx")" "$pool_non_2xx" "$pool_socket"
     echo

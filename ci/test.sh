@@ -100,7 +100,15 @@ check "steps: clippy" in_dir steps cargo clippy --workspace --all-targets --quie
 # The exercises (packages `ex<N>-…`) are checked on their own: their starting
 # points must fail their tests. Before the steps' tests, which hold
 # steps/target's lock while they run.
-check "steps: every exercise fails as shipped and passes once solved" ci/exercises.sh
+# What the exercises are made of: their crates, the crates they build on, the
+# workspace's manifest and lock file, and the script that checks them.
+exercise_inputs() {
+    echo steps/exercises steps/testkit steps/check steps/Cargo.toml steps/Cargo.lock ci/exercises.sh
+    sed -n 's|.*path = "\.\./\.\./\.\./\([^"]*\)".*|steps/\1|p' steps/exercises/*/*/Cargo.toml | sort -u
+}
+# shellcheck disable=SC2046 # one path per word
+check "steps: every exercise fails as shipped and passes once solved" \
+    unless_unchanged exercises $(exercise_inputs) -- ci/exercises.sh
 # Built already (above), so the tests only run, six test binaries at a
 # time: most of them wait (for `/sleep`, for time limits), and one after the
 # other, as `cargo test` runs them, their waits add up to minutes.
@@ -116,7 +124,7 @@ check "steps: chapter 16's fuzz target compiles" in_dir steps/ch16-parser/fuzz f
 
 check "ci/tools: rustfmt" in_dir ci/tools cargo fmt --check
 check "ci/tools: clippy" in_dir ci/tools cargo clippy --all-targets --quiet -- -D warnings
-check "ci/tools: tests" in_dir ci/tools cargo test --quiet
+check "ci/tools: tests" unless_unchanged tools-tests ci/tools -- in_dir ci/tools cargo test --quiet
 check "ci/skeptic: rustfmt" in_dir ci/skeptic cargo fmt --check
 
 check "quizzes: one of 3 to 6 questions per chapter, each explained; every tracing answer proven by rustc" \
@@ -130,7 +138,13 @@ check "site: every internal link and anchor resolves" "$BOOK_TOOLS" links build/
 browser_tests() {
     (ensure_browser_tools && cd ci/browser && node --test)
 }
-check "site: in a real browser (Chromium): interface, picker, search, 404 pages, hreflang and sitemap, shared assets, listing widths, the quizzes, the exercises' folds, the timelines, accessibility (axe-core)" browser_tests
+# Skipped while the site, the tests and book-tools (their server) are as they
+# were when the tests last passed; the page sweep of axe-core also keeps a
+# record per page (ci/browser/clean-record.mjs).
+browser_tests_unless_unchanged() {
+    unless_unchanged browser build/site ci/browser ci/tools -- browser_tests
+}
+check "site: in a real browser (Chromium): interface, picker, search, 404 pages, hreflang and sitemap, shared assets, listing widths, the quizzes, the exercises' folds, the timelines, accessibility (axe-core)" browser_tests_unless_unchanged
 
 PO_FILES=()
 for lang in "${TRANSLATIONS[@]}"; do PO_FILES+=("po/$lang.po"); done
@@ -148,7 +162,8 @@ po_complete() {
     extract_pot "$ROOT/build/pot" &&
         "$BOOK_TOOLS" po-check --pot build/pot/messages.pot "${PO_FILES[@]}"
 }
-check "po: complete, none fuzzy, in step with the English text" po_complete
+check "po: complete, none fuzzy, in step with the English text" \
+    unless_unchanged po-complete src po ci/page-404 book.toml ci/tools steps -- po_complete
 
 code_matches() {
     local lang status=0
@@ -160,6 +175,7 @@ code_matches() {
 check "listings: translations change only comments and messages" code_matches
 
 check "listings: every Rust block compiles, in every language (skeptic)" \
+    unless_unchanged skeptic build/en/markdown build/de/markdown build/pt-BR/markdown ci/skeptic -- \
     in_dir ci/skeptic cargo test --quiet
 
 

@@ -2,8 +2,9 @@
 // run of ci/test.sh does not repeat them while nothing they depend on has
 // changed. What axe-core finds on a page depends only on the page's HTML,
 // on what the page loads (style sheets, scripts, fonts, images: every other
-// file of the site), on axe, and on the test that drives the page. A check's
-// key hashes all of them; a check whose key is in the record is skipped.
+// file of the site but the search index), on axe, and on the test that
+// drives the page. A check's key hashes all of them; a check whose key is in
+// the record is skipped.
 //
 // Each test file keeps its own record, build/a11y-clean-<name>.json, listing
 // clean checks only. A clean clone has none and checks everything, as CI
@@ -25,20 +26,39 @@ const sha256 = (...parts) => {
     return hash.digest("hex");
 };
 
-// Everything of the site but its pages, hashed once per test file.
+// mdBook names the search index after a hash of its contents, and its
+// script, and so every page, by that name: any change of any page's text
+// would change every page. A page loads the index only when its search
+// opens, so the index is left out of a page's key, and its name out of
+// the pages and the script; a check that opens the search adds the index
+// (`searchIndexKey()`).
+const SEARCH_INDEX = /^searchindex-[0-9a-f]+\.js(on)?$/;
+const withoutIndexName = (bytes) =>
+    bytes.toString("latin1").replace(/(searchindex|searcher)-[0-9a-f]{8}\.js/g, "$1.js");
+const siteFiles = (keep) =>
+    readdirSync(SITE, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile() && keep(entry.name))
+        .map((entry) => path.join(entry.parentPath, entry.name))
+        .sort();
+
+// Everything of the site but its pages and search indexes, hashed once per test file.
 let assets;
 function assetsKey() {
     if (assets === undefined) {
         const hash = createHash("sha256");
-        for (const file of readdirSync(SITE, { recursive: true, withFileTypes: true })
-            .filter((entry) => entry.isFile() && !entry.name.endsWith(".html"))
-            .map((entry) => path.join(entry.parentPath, entry.name))
-            .sort()) {
-            hash.update(path.relative(SITE, file)).update("\0").update(readFileSync(file));
+        for (const file of siteFiles((name) => !name.endsWith(".html") && !SEARCH_INDEX.test(name))) {
+            const bytes = readFileSync(file);
+            hash.update(path.relative(SITE, file)).update("\0");
+            hash.update(file.endsWith(".js") ? withoutIndexName(bytes) : bytes);
         }
         assets = hash.digest("hex");
     }
     return assets;
+}
+
+/** The search indexes of every language, hashed: for a check that opens the search. */
+export function searchIndexKey() {
+    return sha256(...siteFiles((name) => SEARCH_INDEX.test(name)).flatMap((file) => [file, readFileSync(file)]));
 }
 
 /**
@@ -59,7 +79,8 @@ export function cleanRecord(testFileUrl) {
     });
     return {
         enabled,
-        key: (pages, ...more) => sha256(shared, ...more, ...pages.flatMap((url) => [url, readFileSync(path.join(SITE, url))])),
+        key: (pages, ...more) =>
+            sha256(shared, ...more, ...pages.flatMap((url) => [url, withoutIndexName(readFileSync(path.join(SITE, url)))])),
         isClean(key) {
             if (enabled && known.has(key)) {
                 clean.add(key);

@@ -1,12 +1,11 @@
 // ANCHOR: all
 // ANCHOR: use
 use std::cell::Cell;
-use std::collections::VecDeque;
 use std::fmt;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, ErrorKind, Read, Write};
 use std::iter;
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -18,13 +17,12 @@ use std::time::{Duration, Instant, SystemTime};
 use ch20_logs::ThreadPool;
 use ch20_logs::request::{self, Refusal, Request};
 use percent_encoding::percent_decode_str;
-use socket2::{Domain, Socket, Type};
 // ANCHOR_END: use
 
 /// How many requests are answered at once.
 const WORKERS: usize = 4;
-/// How many requests may wait for a worker in the pool's queue. The next
-/// ones wait at the reader, up to [`MAX_WAIT`] (chapter 21).
+/// How many requests may wait for a worker; the next ones are answered
+/// `503 Service Unavailable` at once.
 const QUEUE: usize = 16;
 
 // ANCHOR: limits
@@ -66,12 +64,11 @@ const LAST_CALL: Duration = if cfg!(test) {
 };
 /// How many connections we take from the listen queue, at most, once the
 /// server stops: a flood that goes on connecting cannot hold up the stop.
-/// And since chapter 21, how many the listen queue holds.
 const LISTEN_QUEUE: usize = 1024;
 // ANCHOR_END: last_call
 
 fn main() {
-    let listener = listen("127.0.0.1:7878".parse().unwrap()).unwrap();
+    let listener = TcpListener::bind("127.0.0.1:7878").unwrap();
     let addr = listener.local_addr().unwrap();
     println!("Listening on http://{addr}");
 
@@ -98,21 +95,6 @@ fn main() {
     println!("Goodbye.");
     // ANCHOR_END: print_counts
 }
-
-// ANCHOR: listen
-/// A listener on `addr` whose listen queue holds [`LISTEN_QUEUE`]
-/// connections (chapter 21). `TcpListener::bind` asks for 128, and under a
-/// flood the kernel drops the handshakes that do not fit: those clients try
-/// again one, three and seven seconds after their first try.
-fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
-    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
-    // As `bind` does: a port that a server just left can be bound again.
-    socket.set_reuse_address(true)?;
-    socket.bind(&addr.into())?;
-    socket.listen(LISTEN_QUEUE as i32)?;
-    Ok(socket.into())
-}
-// ANCHOR_END: listen
 
 // ANCHOR: serve
 /// Answers the connections that arrive on `listener` until `stopping` is
@@ -314,10 +296,7 @@ impl Reader {
     fn start(answers: Answers, closer: Closer, stopping: Arc<AtomicBool>, log: Arc<Log>) -> Reader {
         let (sender, receiver) = mpsc::sync_channel(ARRIVING);
         let workers = Workers {
-            // Room in its queue for every request that `have_room` lets
-            // in, also while a worker that has answered one has yet to take
-            // the next (chapter 21).
-            pool: ThreadPool::new(WORKERS, WORKERS + QUEUE),
+            pool: ThreadPool::new(WORKERS, QUEUE),
             out: Out::default(),
             shared: Shared {
                 stopping,
@@ -375,30 +354,6 @@ struct Shared {
     log: Arc<Log>,
 }
 
-// ANCHOR: room
-/// How long a request whose head is whole may wait at the reader for room
-/// in the pool, before it is answered `503 Service Unavailable` (chapter
-/// 21: turned away at once, a third of `wrk`'s requests got a 503 from a
-/// queue that is full for microseconds at a time).
-const MAX_WAIT: Duration = if cfg!(test) {
-    Duration::from_millis(100)
-} else {
-    Duration::from_millis(500)
-};
-/// How many such requests may wait at the reader at once; the next ones
-/// are answered `503` at once. (Each holds a place among the [`READING`].)
-const WAITING: usize = 64;
-
-impl Workers {
-    /// Whether the pool takes one more request now: fewer are at the pool,
-    /// in its queue or being answered, than it has workers and places in
-    /// its queue.
-    fn have_room(&self) -> bool {
-        self.out.count() < WORKERS + QUEUE
-    }
-}
-// ANCHOR_END: room
-
 /// Counts the connections at the pool. The reader waits until none is
 /// left before it stops: a worker may still give one back.
 #[derive(Default)]
@@ -412,11 +367,7 @@ impl Out {
     }
 
     fn none(&self) -> bool {
-        self.count() == 0
-    }
-
-    fn count(&self) -> usize {
-        self.0.load(Ordering::SeqCst)
+        self.0.load(Ordering::SeqCst) == 0
     }
 }
 
@@ -477,9 +428,6 @@ struct Incoming {
     /// Once the server stops: when its [`LAST_CALL`] ends, if it has sent
     /// nothing of a request by then.
     last_call: Option<Instant>,
-    /// Since when its head is whole and waits for room in the pool, if the
-    /// pool was full when it came (chapter 21).
-    waiting: Option<Instant>,
 }
 
 /// How far a connection's head has come.
@@ -506,7 +454,6 @@ impl Incoming {
             since: Instant::now(),
             deadline: Instant::now() + HEAD_TIME,
             last_call: None,
-            waiting: None,
         })
     }
 
@@ -524,7 +471,6 @@ impl Incoming {
             since: Instant::now(),
             deadline: Instant::now() + time,
             last_call: None,
-            waiting: None,
         }
     }
 
@@ -633,7 +579,6 @@ fn read_heads(receiver: &mpsc::Receiver<ToReader>, workers: &Workers, answers: &
                 incoming.last_call.get_or_insert(now + LAST_CALL);
             }
         }
-        let mut waiting = reading.iter().filter(|c| c.waiting.is_some()).count();
         let mut i = 0;
         while i < reading.len() {
             let progress = reading[i].read_more();
@@ -642,22 +587,6 @@ fn read_heads(receiver: &mpsc::Receiver<ToReader>, workers: &Workers, answers: &
                 i += 1;
                 continue;
             }
-            // ANCHOR: hold
-            // A whole head that finds the pool full waits here for room, if
-            // fewer than `WAITING` wait already, up to `MAX_WAIT`; then it
-            // gets its 503.
-            if matches!(progress, Progress::Done(_)) && !workers.have_room() {
-                let incoming = &mut reading[i];
-                if incoming.waiting.is_none() && waiting < WAITING {
-                    incoming.waiting = Some(now);
-                    waiting += 1;
-                }
-                if incoming.waiting.is_some_and(|since| now < since + MAX_WAIT) {
-                    i += 1;
-                    continue;
-                }
-            }
-            // ANCHOR_END: hold
             // This connection leaves the reader; the last one takes its place.
             let incoming = reading.swap_remove(i);
             match progress {
@@ -749,7 +678,7 @@ fn take_arrivals(
 
 // ANCHOR: admit
 /// Hands the connection of `incoming`, whose head is `end` bytes long, to
-/// the pool, or, if the pool is full, answers `503`.
+/// the pool, or, if its queue is full, answers `503` at once.
 fn admit(incoming: Incoming, end: usize, workers: &Workers, busy: &Page) {
     let Incoming {
         stream,
@@ -759,12 +688,6 @@ fn admit(incoming: Incoming, end: usize, workers: &Workers, busy: &Page) {
         ..
     } = incoming;
     let line = Line::of(&received[..end], since);
-    if !workers.have_room() {
-        // It waited at the reader, and the pool is full still (chapter 21).
-        // Its log line says `503`: no need for a word on stderr too.
-        answer_and_close(stream, busy, &line, &workers.shared);
-        return;
-    }
     // The job owns `stream`; if the pool turns the job down, the job and
     // `stream` are gone. So we keep a second handle on the same connection.
     let spare = match stream.try_clone() {
@@ -784,7 +707,7 @@ fn admit(incoming: Incoming, end: usize, workers: &Workers, busy: &Page) {
     };
     match workers.pool.try_execute(job) {
         Ok(()) => {} // `spare` is dropped; the worker's `stream` stays open.
-        // Cannot happen: the queue has room for all that `have_room` lets in.
+        // Its log line says `503`: no need for a word on stderr too.
         Err(_) => answer_and_close(spare, busy, &line, &workers.shared),
     }
 }
@@ -952,12 +875,10 @@ impl Line {
 // ANCHOR_END: line
 // ANCHOR_END: log
 
-// ANCHOR: closer
 /// How long the closer waits for a client that we answered to hang up.
 const LINGER: Duration = Duration::from_secs(1);
-/// How many connections the closer holds at most (chapter 21: sixteen were
-/// too few under fire), and how many more its channel holds.
-const CLOSING: usize = 128;
+/// How many connections the closer holds at most.
+const CLOSING: usize = 16;
 
 /// A thread that closes answered connections only once their client has
 /// hung up, or after [`LINGER`] (chapter 14). The workers hand it their
@@ -978,52 +899,39 @@ impl Closer {
     }
 
     /// Hands `stream` (non-blocking, answered) to the closer. If its hands
-    /// and its channel are full, `stream` is closed now.
+    /// are full, `stream` is closed now.
     fn close(&self, stream: TcpStream) {
         let _ = self.sender.try_send(stream);
     }
 }
 
 fn close_politely(receiver: &mpsc::Receiver<TcpStream>) {
-    // In the order they came: the one held longest first.
-    let mut closing: VecDeque<(TcpStream, Instant)> = VecDeque::new();
-    let mut next_look = Instant::now();
+    let mut closing: Vec<(TcpStream, Instant)> = Vec::new();
     loop {
-        // Waits for the next connection: for ever if there is nothing to
-        // look after, else until it is time to look (chapter 21: it slept
-        // that time away before, while its channel filled up).
-        let next = if closing.is_empty() {
-            receiver.recv().map_err(|_| RecvTimeoutError::Disconnected)
-        } else {
-            receiver.recv_timeout(next_look.saturating_duration_since(Instant::now()))
-        };
-        match next {
-            Ok(stream) => {
-                if closing.len() == CLOSING {
-                    // Hands full: let go of the one held longest, whose
-                    // client has had the most time to read its answer.
-                    closing.pop_front();
-                }
-                closing.push_back((stream, Instant::now() + LINGER));
-            }
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => return, // the server has stopped
+        if closing.is_empty() {
+            // Nothing to look after: wait for the next connection.
+            let Ok(stream) = receiver.recv() else {
+                return; // the server has stopped
+            };
+            closing.push((stream, Instant::now() + LINGER));
+        }
+        while let Ok(stream) = receiver.try_recv() {
+            if closing.len() < CLOSING {
+                closing.push((stream, Instant::now() + LINGER));
+            } // else `stream` is dropped here, and closed.
         }
         let now = Instant::now();
-        if now >= next_look {
-            // Keeps the connections that are still open and whose time is
-            // not up; the others are dropped, and closed.
-            closing.retain_mut(|(stream, until)| now < *until && still_open(stream));
-            next_look = now + TICK;
-        }
+        // Keeps the connections that are still open and whose time is not
+        // up; the others are dropped, and closed.
+        closing.retain_mut(|(stream, until)| now < *until && still_open(stream));
+        thread::sleep(TICK);
     }
 }
 
 /// Reads and throws away what the client sent; returns whether the client
 /// is still connected.
 fn still_open(stream: &mut TcpStream) -> bool {
-    // Chapter 21: 16 KiB a read, for clients that still send a body.
-    let mut buffer = [0; 16 * 1024];
+    let mut buffer = [0; 1024];
     loop {
         match stream.read(&mut buffer) {
             Ok(0) => return false, // the client hung up
@@ -1034,7 +942,6 @@ fn still_open(stream: &mut TcpStream) -> bool {
         }
     }
 }
-// ANCHOR_END: closer
 
 /// How long a request for `/sleep` takes. The tests only need it to be much
 /// slower than the other requests, and do not wait five seconds each time.

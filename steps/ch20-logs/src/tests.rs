@@ -2,15 +2,14 @@
 //! `500`. (That it logs a line for each answer, `check` checks against the
 //! binary: see `tests/binary.rs`.)
 
-use super::{CLOSING, HEAD_TIME, IDLE_TIME, Log, MAX_WAIT, QUEUE, SLEEP, WORKERS, listen, serve};
+use super::{HEAD_TIME, IDLE_TIME, Log, QUEUE, SLEEP, WORKERS, serve};
 use check::Target;
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Barrier};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
-use testkit::{Pending, enter_steps_dir, one_answer, spawn_server, start_get};
+use testkit::{enter_steps_dir, one_answer, spawn_server};
 
 /// The target that `check` sees: `/sleep`, the time for a head and the
 /// idle time all take a second here.
@@ -31,7 +30,7 @@ struct Server {
 impl Server {
     fn start() -> Server {
         enter_steps_dir();
-        let listener = listen("127.0.0.1:0".parse().unwrap()).unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         Server::on(listener, Arc::new(AtomicBool::new(false)))
     }
 
@@ -146,144 +145,3 @@ fn passes_chapter_20s_check_claim_after_claim() {
     let report = check::run(chapter, &target(addr));
     assert!(report.passed(), "{}", report.render());
 }
-
-// ANCHOR: many_bodies
-/// Chapter 21: when the closer's hands are full, a client whose body the
-/// server did not read still gets its whole answer, and no reset: the
-/// closer lets go of the connection it has held longest instead.
-#[test]
-fn answers_bodies_without_a_reset_when_the_closer_is_full() {
-    let server = Server::start();
-    // Clients that read their answer and stay connected: the closer holds
-    // each for a second.
-    let mut holding = Vec::new();
-    for _ in 0..CLOSING {
-        let mut stream = TcpStream::connect(server.addr).unwrap();
-        stream
-            .write_all(b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
-            .unwrap();
-        assert!(one_answer(&mut stream).is_some(), "no answer to a GET");
-        holding.push(stream);
-    }
-    // A body of 16 MiB, more than the system buffers: the server answers
-    // 405 while the client is still sending it.
-    let length = 16 * 1024 * 1024;
-    let mut put =
-        format!("PUT / HTTP/1.1\r\nHost: a\r\nContent-Length: {length}\r\n\r\n").into_bytes();
-    put.resize(put.len() + length, b'x');
-    let answers: Vec<String> = (0..4)
-        .map(|_| check::exchange(server.addr, &put, check::TIMEOUT))
-        .filter(|answer| {
-            !answer
-                .complete()
-                .is_some_and(|bytes| bytes.starts_with(b"HTTP/1.1 405 "))
-        })
-        .map(|answer| check::describe(&answer))
-        .collect();
-    assert!(
-        answers.is_empty(),
-        "{} of 4 PUTs: {answers:?}",
-        answers.len()
-    );
-    drop(holding);
-    server.stop_and_wait();
-}
-// ANCHOR_END: many_bodies
-
-// ANCHOR: listen_queue
-/// Chapter 21: the listen queue holds hundreds of connections that nobody
-/// has accepted yet; `TcpListener::bind`'s holds 129, and the next client's
-/// handshake goes unanswered for a second.
-#[test]
-fn holds_hundreds_of_connections_in_its_listen_queue() {
-    let listener = listen("127.0.0.1:0".parse().unwrap()).unwrap();
-    let addr = listener.local_addr().unwrap();
-    // Nobody accepts: each connection stays in the queue.
-    let mut waiting = Vec::new();
-    for i in 0..600 {
-        match TcpStream::connect_timeout(&addr, Duration::from_millis(500)) {
-            Ok(stream) => waiting.push(stream),
-            Err(e) => panic!(
-                "connection {} was not taken into the queue: {e} \
-                 (the system caps it at /proc/sys/net/core/somaxconn)",
-                i + 1
-            ),
-        }
-    }
-}
-// ANCHOR_END: listen_queue
-
-// ANCHOR: full_for_a_moment
-/// Chapter 21: a queue that is full for a moment is no reason to turn a
-/// request away. Forty keep-alive connections, twice as many as the pool
-/// has workers and places in its queue, each send fifty requests for `/`,
-/// one after another, all at the same time: every one of the 2,000 gets
-/// its page. (Turned away at once, as before, over a thousand got a `503`.)
-#[test]
-fn turns_no_one_away_when_the_queue_is_full_for_a_moment() {
-    let server = Server::start();
-    let clients = 2 * (WORKERS + QUEUE);
-    let start = Arc::new(Barrier::new(clients));
-    let threads: Vec<_> = (0..clients)
-        .map(|_| {
-            let (addr, start) = (server.addr, Arc::clone(&start));
-            thread::spawn(move || ask_again_and_again(addr, 50, &start))
-        })
-        .collect();
-    let missed: Vec<(usize, String)> = threads
-        .into_iter()
-        .filter_map(|thread| thread.join().unwrap())
-        .collect();
-    let pages_missed: usize = missed.iter().map(|(count, _)| count).sum();
-    assert!(
-        missed.is_empty(),
-        "{pages_missed} of {} requests got no page; the first: {}",
-        clients * 50,
-        missed[0].1
-    );
-    server.stop_and_wait();
-}
-
-/// Sends `count` requests for `/` on one connection, each once the answer
-/// to the one before is in. Says how many got no page, and what came
-/// instead, if any did: after a `503`, which closes the connection, none
-/// of the rest is sent.
-fn ask_again_and_again(addr: SocketAddr, count: usize, start: &Barrier) -> Option<(usize, String)> {
-    let mut connection = check::Connection::open(addr).unwrap();
-    start.wait();
-    for i in 0..count {
-        connection
-            .send(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
-            .unwrap();
-        match connection.next_answer(check::TIMEOUT, false) {
-            check::Answer::Kept(bytes) if bytes.starts_with(b"HTTP/1.1 200 OK\r\n") => {}
-            answer => return Some((count - i, check::describe(&answer))),
-        }
-    }
-    None
-}
-
-/// Chapter 21: a request that finds every worker busy for longer than a
-/// moment waits [`MAX_WAIT`] at the reader, then gets its `503`: not at
-/// once, and not after the sleeps.
-#[test]
-fn turns_away_after_waiting_a_moment_when_the_pool_stays_full() {
-    let server = Server::start();
-    let mut waiting: Vec<Pending> = (0..WORKERS)
-        .map(|_| start_get(server.addr, "/sleep"))
-        .collect();
-    thread::sleep(SLEEP / 10);
-    waiting.extend((0..QUEUE).map(|_| start_get(server.addr, "/")));
-    thread::sleep(SLEEP / 10);
-    let (answer, took) = start_get(server.addr, "/").wait();
-    assert!(answer.starts_with(b"HTTP/1.1 503 "), "{answer:?}");
-    assert!(
-        took >= MAX_WAIT && took < SLEEP / 2,
-        "the 503 came after {took:?}; it should wait {MAX_WAIT:?}, and not until the sleeps end"
-    );
-    for request in waiting {
-        assert!(request.wait().0.starts_with(b"HTTP/1.1 200 OK\r\n"));
-    }
-    server.stop_and_wait();
-}
-// ANCHOR_END: full_for_a_moment

@@ -61,3 +61,16 @@ fn prints_what_the_book_shows() {
         transcript_any_order(env!("CARGO_MANIFEST_DIR"), "stderr", &stderr);
     });
 }
+
+/// Chapter 21 fires at this server and finds three flaws; two of them a
+/// client can see, and their claims fail here: a client still sending a
+/// body is reset while the closer's hands are full, and a queue full for a
+/// moment turns requests away. `ch21-under-fire` fixes them.
+#[test]
+fn fails_the_claims_of_chapter_21s_fixes() {
+    use check::claims::{BODY_WHILE_THE_CLOSER_IS_FULL, FULL_FOR_A_MOMENT};
+    testkit::check_binary_fails(
+        SERVER,
+        &[&BODY_WHILE_THE_CLOSER_IS_FULL, &FULL_FOR_A_MOMENT],
+    );
+}

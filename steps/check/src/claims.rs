@@ -13,7 +13,10 @@ use crate::{
     Target, log, page_response, whole_answer,
 };
 use std::io::Write;
+use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::{Arc, Barrier};
+use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
 const fn section(chapter: u8, heading: &'static str) -> Section {
@@ -399,6 +402,32 @@ pub static COUNTS_WHAT_IT_DID: Claim = Claim {
     check: counts_what_it_did,
 };
 
+// Chapter 21
+
+/// How many answered connections the closer of chapter 21 holds for their
+/// clients to read (`CLOSING`), and how many requests chapter 14's server
+/// takes at once (`WORKERS` + `QUEUE`).
+const CLOSING: usize = 128;
+const WORKERS_AND_QUEUE: usize = 4 + 16;
+
+pub static BODY_WHILE_THE_CLOSER_IS_FULL: Claim = Claim {
+    id: "body-while-the-closer-is-full",
+    statement: "While the server holds a hundred and twenty-eight answered connections whose \
+                clients have not hung up, a client that is still sending a body of 16 MiB \
+                gets its whole `405` answer, and no reset: four times.",
+    explained_in: section(21, "A closer with its hands full"),
+    check: body_while_the_closer_is_full,
+};
+
+pub static FULL_FOR_A_MOMENT: Claim = Claim {
+    id: "full-for-a-moment",
+    statement: "Forty keep-alive connections at once, twice as many as the pool has workers \
+                and places in its queue, each ask for `/` fifty times, one request after \
+                another: every one of the 2,000 requests gets hello.html, and none a `503`.",
+    explained_in: section(21, "A queue full for a moment"),
+    check: full_for_a_moment,
+};
+
 /// Every claim, each once.
 pub static ALL: &[&Claim] = &[
     &NO_ANSWER,
@@ -442,6 +471,8 @@ pub static ALL: &[&Claim] = &[
     &PANIC_GETS_500,
     &LOGS_EACH_ANSWER,
     &COUNTS_WHAT_IT_DID,
+    &BODY_WHILE_THE_CLOSER_IS_FULL,
+    &FULL_FOR_A_MOMENT,
 ];
 
 /// The pages of chapter 5, which later chapters keep.
@@ -753,6 +784,38 @@ static CH20: [&Claim; 27] = {
     ]
 };
 
+/// Chapter 20's claims, and the two of chapter 21's fixes that a client can
+/// see, before the claims that stop the server.
+static CH21: [&Claim; 29] = with_before_last(
+    &CH20,
+    &[&BODY_WHILE_THE_CLOSER_IS_FULL, &FULL_FOR_A_MOMENT],
+    2,
+);
+
+/// `claims` with `more` between them and their last `keep_last`; `N` is
+/// how many they are together.
+const fn with_before_last<const A: usize, const N: usize>(
+    claims: &[&'static Claim; A],
+    more: &[&'static Claim],
+    keep_last: usize,
+) -> [&'static Claim; N] {
+    assert!(A + more.len() == N && keep_last <= A);
+    let mut all = [claims[0]; N];
+    let split = A - keep_last;
+    let mut i = 0;
+    while i < N {
+        all[i] = if i < split {
+            claims[i]
+        } else if i < split + more.len() {
+            more[i - split]
+        } else {
+            claims[i - more.len()]
+        };
+        i += 1;
+    }
+    all
+}
+
 /// The claims of chapter `number`, in the order the check runs them.
 pub fn of_chapter(number: u8) -> &'static [&'static Claim] {
     match number {
@@ -775,9 +838,9 @@ pub fn of_chapter(number: u8) -> &'static [&'static Claim] {
         17 => &CH17,
         18 => &CH18,
         19 => &CH19,
-        // Chapter 21 fires at chapter 20's server, and fixes two flaws that
-        // only show under fire: `hostile` is its check.
-        20 | 21 => &CH20,
+        20 => &CH20,
+        // Besides these, `cargo run -p hostile` fires at chapter 21's server.
+        21 => &CH21,
         _ => &[],
     }
 }
@@ -3204,3 +3267,114 @@ fn idle_connections_cost_no_worker(target: &Target) -> Outcome {
         got: "the same".into(),
     })
 }
+
+// ANCHOR: many_bodies
+fn body_while_the_closer_is_full(target: &Target) -> Outcome {
+    let length = 16 * 1024 * 1024;
+    let head = format!("PUT / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {length}\r\n\r\n");
+    let sent = format!(
+        "curl's request for / with `Connection: close` on {CLOSING} connections, one after \
+         another, each kept open once its answer is in; then {}, then {length} bytes of body, \
+         four times",
+        show::escape(head.as_bytes())
+    );
+    let expected = Expected::html("HTTP/1.1 405 Method Not Allowed", None).with_allow();
+    let fault = (|| {
+        // Clients that read their answer and stay connected: the closer
+        // holds each for a second.
+        let mut holding = Vec::new();
+        for number in 1..=CLOSING {
+            let mut connection = match client::Connection::open(target.addr) {
+                Ok(connection) => connection,
+                Err(answer) => {
+                    return Some(format!("connection {number}: {}", show::describe(&answer)));
+                }
+            };
+            let answer = match connection.send(&closing_request("/")) {
+                Ok(()) => connection.next_answer(TIMEOUT, false),
+                Err(e) => return Some(format!("connection {number}: sending failed: {e}")),
+            };
+            if answer.complete().is_none() {
+                return Some(format!("connection {number}: {}", show::describe(&answer)));
+            }
+            holding.push(connection);
+        }
+        // A body of 16 MiB, more than the system buffers: the server
+        // answers 405 while the client is still sending it.
+        let mut put = head.clone().into_bytes();
+        put.resize(put.len() + length, b'x');
+        (1..=4).find_map(|number| {
+            let answer = client::exchange(target.addr, &put, TIMEOUT);
+            expected
+                .fault_in_answer(&answer)
+                .map(|fault| format!("PUT {number}: {fault}"))
+        })
+    })();
+    verdict(
+        fault.is_none(),
+        Exchange {
+            sent,
+            expected: format!("{} each time", expected.describe()),
+            got: fault.unwrap_or_else(|| "four whole answers".into()),
+        },
+    )
+}
+// ANCHOR_END: many_bodies
+
+// ANCHOR: full_for_a_moment
+fn full_for_a_moment(target: &Target) -> Outcome {
+    let clients = 2 * WORKERS_AND_QUEUE;
+    let sent = format!(
+        "curl's request for / on {clients} connections at once, fifty times on each, each \
+         once the answer to the one before is in"
+    );
+    let start = Arc::new(Barrier::new(clients));
+    let threads: Vec<_> = (0..clients)
+        .map(|_| {
+            let (addr, start) = (target.addr, Arc::clone(&start));
+            thread::spawn(move || ask_again_and_again(addr, 50, &start))
+        })
+        .collect();
+    let missed: Vec<(usize, String)> = threads
+        .into_iter()
+        .filter_map(|thread| thread.join().unwrap())
+        .collect();
+    let pages_missed: usize = missed.iter().map(|(count, _)| count).sum();
+    verdict(
+        missed.is_empty(),
+        Exchange {
+            sent,
+            expected: format!("hello.html {} times", clients * 50),
+            got: match missed.first() {
+                None => "every page".into(),
+                Some((_, first)) => format!(
+                    "{pages_missed} of {} requests got no page; the first: {first}",
+                    clients * 50
+                ),
+            },
+        },
+    )
+}
+
+/// Sends `count` requests for `/` on one connection, each once the answer
+/// to the one before is in. Says how many got no page, and what came
+/// instead, if any did: after a `503`, which closes the connection, none
+/// of the rest is sent.
+fn ask_again_and_again(addr: SocketAddr, count: usize, start: &Barrier) -> Option<(usize, String)> {
+    let hello = Expected::html("HTTP/1.1 200 OK", Some(HELLO_HTML));
+    let mut connection = match client::Connection::open(addr) {
+        Ok(connection) => connection,
+        Err(answer) => return Some((count, show::describe(&answer))),
+    };
+    start.wait();
+    for i in 0..count {
+        if let Err(e) = connection.send(curl_request("/").as_bytes()) {
+            return Some((count - i, format!("sending failed: {e}")));
+        }
+        if let Some(fault) = fault_in_kept(&mut connection, &hello) {
+            return Some((count - i, fault));
+        }
+    }
+    None
+}
+// ANCHOR_END: full_for_a_moment

@@ -5,7 +5,7 @@
 //! whether the server still runs four requests side by side.
 //!
 //! `cargo run -p hostile -- --seconds 60` runs it against whatever listens
-//! on `127.0.0.1:7878`: the book's server of chapter 20, or your own.
+//! on `127.0.0.1:7878`: the book's servers of chapters 20 and 21, or your own.
 
 use check::{Answer, TIMEOUT, curl_request, exchange, send_and_hang_up, send_and_reset};
 use std::collections::BTreeMap;

@@ -98,7 +98,7 @@ fn no_socket_errors_and_memory_stays_small() {
         2,
         "{RESULTS}"
     );
-    for row in ["nginx ", "ch20-logs "] {
+    for row in ["nginx ", "ch21-under-fire "] {
         assert!(line(row).ends_with("none"), "{RESULTS}");
     }
     // A few mebibytes; and the flood's thousand connections cost no more
@@ -128,7 +128,7 @@ fn no_socket_errors_and_memory_stays_small() {
 #[test]
 fn serves_as_many_pages_per_second_as_nginx() {
     let nginx = row("nginx ");
-    let pool = row("ch20-logs ");
+    let pool = row("ch21-under-fire ");
     // requests/s, 2xx/s, not 2xx
     assert!(pool[1] >= nginx[1], "{RESULTS}");
 }
@@ -151,7 +151,7 @@ fn the_run_names_its_date_command_and_machine() {
 #[test]
 fn the_figures_the_chapter_quotes() {
     let nginx = row("nginx ");
-    let pool = row("ch20-logs ");
+    let pool = row("ch21-under-fire ");
     assert_eq!(nginx[2], 0, "{RESULTS}");
     assert_eq!(pool[2], 0, "{RESULTS}");
     assert!(pool[1] > 2 * nginx[1], "{RESULTS}");
@@ -160,7 +160,8 @@ fn the_figures_the_chapter_quotes() {
     let [requests, _, not_2xx, ..] = numbers(wrk)[..] else {
         panic!("{wrk}")
     };
-    assert!(not_2xx * 20 < requests, "{wrk}");
+    // "One or two in a hundred", where a third were before the fix.
+    assert!(not_2xx * 100 < requests * 3, "{wrk}");
     // The flood: the slowest request in milliseconds, not seconds.
     let flood = from("2. ");
     let latency = flood.lines().find(|l| l.contains("latency:")).unwrap();
@@ -185,10 +186,12 @@ fn the_figures_the_chapter_quotes() {
 #[test]
 fn the_first_run_shows_the_three_flaws() {
     static BEFORE: &str = include_str!("../before.txt");
-    // The chapter's recipe writes it without the first line, which says
-    // what it measured.
+    // A run of chapter 20's server.
     assert!(
-        BEFORE.contains("Under fire: chapter 20's server"),
+        BEFORE
+            .lines()
+            .take(2)
+            .any(|line| line.contains("ch20-logs")),
         "{BEFORE}"
     );
     let body = BEFORE

@@ -16,8 +16,8 @@ use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant, SystemTime};
 
-use ch20_logs::ThreadPool;
-use ch20_logs::request::{self, Refusal, Request};
+use ch21_under_fire::ThreadPool;
+use ch21_under_fire::request::{self, Refusal, Request};
 use percent_encoding::percent_decode_str;
 use socket2::{Domain, Socket, Type};
 

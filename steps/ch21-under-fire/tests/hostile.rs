@@ -7,7 +7,7 @@
 use std::time::Duration;
 use testkit::{Binary, on_own_loopback};
 
-const SERVER: &str = env!("CARGO_BIN_EXE_ch20-logs");
+const SERVER: &str = env!("CARGO_BIN_EXE_ch21-under-fire");
 
 #[test]
 fn holds_under_fire() {

@@ -1,0 +1,15 @@
+//! Chapter 21: `cargo run -p ch21-under-fire`, as a reader runs it: its
+//! check passes, chapter 20's claims and the two of chapter 21 that a
+//! client can see (a body still coming when the closer is full, a queue
+//! full for a moment). `tests/hostile.rs` fires at it.
+#![cfg(target_os = "linux")]
+
+use testkit::check_binary;
+
+const SERVER: &str = env!("CARGO_BIN_EXE_ch21-under-fire");
+
+/// What `cargo run -p check -- ch21 --pid <PID> --log server.log` checks.
+#[test]
+fn passes_chapter_21s_check() {
+    check_binary(SERVER, 21, &[]);
+}
