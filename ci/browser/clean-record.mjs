@@ -2,7 +2,8 @@
 // run of ci/test.sh does not repeat them while nothing they depend on has
 // changed. What axe-core finds on a page depends only on the page's HTML,
 // on what the page loads (style sheets, scripts, fonts, images: every other
-// file of the site but the search index), on axe, and on the test that
+// file of the site but the search index and the files no page loads), on
+// axe, and on the test that
 // drives the page. A check's key hashes all of them; a check whose key is in
 // the record is skipped.
 //
@@ -41,12 +42,16 @@ const siteFiles = (keep) =>
         .map((entry) => path.join(entry.parentPath, entry.name))
         .sort();
 
-// Everything of the site but its pages and search indexes, hashed once per test file.
+// What a page may load: everything of the site but its pages, its search
+// indexes, and the files that no page loads (the quizzes' sources, whose
+// questions each page carries in its HTML, and the sitemap).
+const NOT_LOADED = /\.(html|toml|xml|md)$/;
+// All that, hashed once per test file.
 let assets;
 function assetsKey() {
     if (assets === undefined) {
         const hash = createHash("sha256");
-        for (const file of siteFiles((name) => !name.endsWith(".html") && !SEARCH_INDEX.test(name))) {
+        for (const file of siteFiles((name) => !NOT_LOADED.test(name) && !SEARCH_INDEX.test(name))) {
             const bytes = readFileSync(file);
             hash.update(path.relative(SITE, file)).update("\0");
             hash.update(file.endsWith(".js") ? withoutIndexName(bytes) : bytes);
