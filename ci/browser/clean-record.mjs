@@ -53,7 +53,8 @@ function assetsKey() {
         const hash = createHash("sha256");
         for (const file of siteFiles((name) => !NOT_LOADED.test(name) && !SEARCH_INDEX.test(name))) {
             const bytes = readFileSync(file);
-            hash.update(path.relative(SITE, file)).update("\0");
+            // The search's script is named after a hash of its contents too.
+            hash.update(withoutIndexName(Buffer.from(path.relative(SITE, file)))).update("\0");
             hash.update(file.endsWith(".js") ? withoutIndexName(bytes) : bytes);
         }
         assets = hash.digest("hex");
