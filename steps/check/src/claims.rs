@@ -3273,31 +3273,36 @@ fn body_while_the_closer_is_full(target: &Target) -> Outcome {
     let length = 16 * 1024 * 1024;
     let head = format!("PUT / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {length}\r\n\r\n");
     let sent = format!(
-        "curl's request for / with `Connection: close` on {CLOSING} connections, one after \
-         another, each kept open once its answer is in; then {}, then {length} bytes of body, \
-         four times",
+        "curl's request for / with `Connection: close` on {CLOSING} connections at once, each \
+         kept open once its answer (a page, or a 503) is in; then {}, then {length} bytes of \
+         body, four times",
         show::escape(head.as_bytes())
     );
     let expected = Expected::html("HTTP/1.1 405 Method Not Allowed", None).with_allow();
     let fault = (|| {
         // Clients that read their answer and stay connected: the closer
-        // holds each for a second.
+        // holds each for a second. All of them connect first, then all
+        // send, so that their answers reach the closer within moments,
+        // however busy the machine.
         let mut holding = Vec::new();
         for number in 1..=CLOSING {
-            let mut connection = match client::Connection::open(target.addr) {
-                Ok(connection) => connection,
+            match client::Connection::open(target.addr) {
+                Ok(connection) => holding.push(connection),
                 Err(answer) => {
                     return Some(format!("connection {number}: {}", show::describe(&answer)));
                 }
-            };
-            let answer = match connection.send(&closing_request("/")) {
-                Ok(()) => connection.next_answer(TIMEOUT, false),
-                Err(e) => return Some(format!("connection {number}: sending failed: {e}")),
-            };
+            }
+        }
+        for (number, connection) in (1..).zip(&mut holding) {
+            if let Err(e) = connection.send(&closing_request("/")) {
+                return Some(format!("connection {number}: sending failed: {e}"));
+            }
+        }
+        for (number, connection) in (1..).zip(&mut holding) {
+            let answer = connection.next_answer(TIMEOUT, false);
             if answer.complete().is_none() {
                 return Some(format!("connection {number}: {}", show::describe(&answer)));
             }
-            holding.push(connection);
         }
         // A body of 16 MiB, more than the system buffers: the server
         // answers 405 while the client is still sending it.
