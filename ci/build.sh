@@ -93,8 +93,8 @@ build_language() {
 
 for lang in "${LANGUAGES[@]}"; do
     # A language is built again only if something it is made of changed:
-    # the text, the listings, the theme, the tools or its po file.
-    inputs=(src theme book.toml ci/page-404 ci/build.sh ci/tools steps)
+    # the text, the listings it includes, the theme, the tools or its po file.
+    mapfile -t inputs < <(book_inputs)
     [ "$lang" = en ] || inputs+=("po/$lang.po")
     [ -d "build/$lang/html" ] && [ -d "build/$lang/markdown" ] || rm -f "$PASSED_DIR/book-$lang"
     step "Building the book in $lang"

@@ -248,11 +248,21 @@ unless_unchanged() {
     local key record="$PASSED_DIR/$name"
     key=$(inputs_key "${paths[@]}")
     if [ "${CHECK_CACHE:-1}" != 0 ] && [ -f "$record" ] && [ "$(cat "$record")" = "$key" ]; then
-        say "skipped: passed before, and nothing it checks has changed since (${paths[*]}); CHECK_CACHE=0 runs it"
+        local shown="${paths[*]:0:7}"
+        [ "${#paths[@]}" -le 7 ] || shown="$shown and $((${#paths[@]} - 7)) more"
+        say "skipped: passed before, and nothing it checks has changed since ($shown); CHECK_CACHE=0 runs it"
         return 0
     fi
     rm -f "$record"
     "$@" || return
     mkdir -p "$PASSED_DIR"
     echo "$key" >"$record"
+}
+
+# book_inputs: what the book is made of, for unless_unchanged: its text,
+# theme, configuration and tools, and the files of steps/ that it includes
+# (its listings, transcripts and results), not the rest of steps/.
+book_inputs() {
+    printf "%s\n" src theme book.toml ci/page-404 ci/build.sh ci/tools
+    grep -rhoE '\{\{#(rustdoc_)?include \.\./steps/[^}:]+' src | sed -E 's/.*\.\.\/(steps\/[^}:]*)/\1/' | sort -u
 }

@@ -381,7 +381,7 @@ struct Shared {
 /// 21: turned away at once, a third of `wrk`'s requests got a 503 from a
 /// queue that is full for microseconds at a time).
 const MAX_WAIT: Duration = if cfg!(test) {
-    Duration::from_millis(100)
+    Duration::from_millis(400)
 } else {
     Duration::from_millis(500)
 };

@@ -499,3 +499,30 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// The small run that the tests of every echo server of the book make:
+/// the server binary at `path`, started three times: 200 clients × 20
+/// lines of 64 bytes without work, the same with 20,000 rounds a line, and
+/// 20 clients × 5 lines of 60,000 bytes, more than one read takes. `Err`
+/// with the report of the first run that was not complete.
+pub fn smoke(path: &str) -> Result<(), String> {
+    for (work, clients, size) in [("0", 200, 64), ("20000", 200, 64), ("0", 20, 60_000)] {
+        let server = Server::start(path, &["--work", work]).map_err(|e| format!("{path}: {e}"))?;
+        let scenario = Scenario {
+            addr: server.addr,
+            clients,
+            messages: if size > 64 { 5 } else { 20 },
+            size,
+            timeout: Duration::from_secs(10),
+            limit: Duration::from_secs(60),
+            threads: 2,
+        };
+        let report = run(&scenario, |_| {}).map_err(|e| format!("{path}: {e}"))?;
+        if !report.complete() {
+            return Err(format!(
+                "{path} --work {work}, lines of {size} bytes:\n{report}"
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,65 @@
+//! A task per connection on Tokio's runtime, `--threads` threads (four by
+//! default) for all of them. Each `.await` is where a task gives its
+//! thread back until its socket is ready.
+use std::io::{self, ErrorKind};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+fn main() -> io::Result<()> {
+    let options = echo::Options::from_args();
+    let listener = echo::listen(options.addr).unwrap_or_else(|e| {
+        eprintln!("error: cannot listen on {}: {e}", options.addr);
+        std::process::exit(2);
+    });
+    echo::say_listening(&listener);
+    listener.set_nonblocking(true)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(options.threads.max(1))
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let listener = TcpListener::from_std(listener)?;
+        loop {
+            match listener.accept().await {
+                Ok((stream, _)) => {
+                    tokio::spawn(async move {
+                        if let Err(e) = serve(stream, options.work).await
+                            && e.kind() != ErrorKind::ConnectionReset
+                        {
+                            eprintln!("A connection failed: {e}");
+                        }
+                    });
+                }
+                Err(e) => {
+                    // Too many open files, say: wait a moment, not in a busy loop.
+                    eprintln!("Accepting a connection failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            }
+        }
+    })
+}
+
+/// The blocking `serve_blocking` of chapter 22, with `.await` where it waited.
+async fn serve(mut stream: TcpStream, rounds: u32) -> io::Result<()> {
+    let mut buffer = Vec::with_capacity(4096);
+    let mut chunk = [0; 4096];
+    let mut out = Vec::with_capacity(4096);
+    loop {
+        let read = stream.read(&mut chunk).await?;
+        if read == 0 {
+            return Ok(());
+        }
+        buffer.extend_from_slice(&chunk[..read]);
+        let too_long = echo::take_lines(&mut buffer, |line| {
+            echo::work(line, rounds);
+            out.extend_from_slice(line);
+        });
+        stream.write_all(&out).await?;
+        out.clear();
+        if too_long.is_err() {
+            return Ok(());
+        }
+    }
+}
