@@ -62,6 +62,27 @@ pub fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
     Ok(socket.into())
 }
 
+/// [`listen`] on `options.addr` and [`say_listening`]; if it cannot
+/// listen, says why and exits with status 2.
+pub fn listen_or_exit(options: &Options) -> TcpListener {
+    let listener = listen(options.addr).unwrap_or_else(|e| {
+        eprintln!("error: cannot listen on {}: {e}", options.addr);
+        std::process::exit(2);
+    });
+    say_listening(&listener);
+    listener
+}
+
+/// What a server does with how a connection ended: a reset is the
+/// client's affair; anything else gets a line on stderr.
+pub fn log_failure(result: io::Result<()>) {
+    if let Err(e) = result
+        && e.kind() != io::ErrorKind::ConnectionReset
+    {
+        eprintln!("A connection failed: {e}");
+    }
+}
+
 /// Prints `Listening on <address>`, the port that the system chose
 /// included (`--addr 127.0.0.1:0`), which `loadgen` and the tests wait for.
 pub fn say_listening(listener: &TcpListener) {

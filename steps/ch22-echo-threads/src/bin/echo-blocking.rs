@@ -1,22 +1,13 @@
 //! One thread, one client at a time: the next client waits until the one
 //! before has hung up.
-use std::io::ErrorKind;
 
 fn main() {
     let options = echo::Options::from_args();
-    let listener = echo::listen(options.addr).unwrap_or_else(|e| {
-        eprintln!("error: cannot listen on {}: {e}", options.addr);
-        std::process::exit(2);
-    });
-    echo::say_listening(&listener);
+    let listener = echo::listen_or_exit(&options);
     for stream in listener.incoming() {
         match stream {
             Ok(stream) => {
-                if let Err(e) = echo::serve_blocking(stream, options.work)
-                    && e.kind() != ErrorKind::ConnectionReset
-                {
-                    eprintln!("A connection failed: {e}");
-                }
+                echo::log_failure(echo::serve_blocking(stream, options.work));
             }
             Err(e) => eprintln!("Accepting a connection failed: {e}"),
         }

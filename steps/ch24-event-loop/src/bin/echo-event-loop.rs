@@ -81,11 +81,7 @@ impl Connection {
 
 fn main() -> io::Result<()> {
     let options = echo::Options::from_args();
-    let listener = echo::listen(options.addr).unwrap_or_else(|e| {
-        eprintln!("error: cannot listen on {}: {e}", options.addr);
-        std::process::exit(2);
-    });
-    echo::say_listening(&listener);
+    let listener = echo::listen_or_exit(&options);
     listener.set_nonblocking(true)?;
     let mut listener = TcpListener::from_std(listener);
     let mut poll = Poll::new()?;

@@ -1,18 +1,14 @@
 //! A task per connection on Tokio's runtime, `--threads` threads (four by
 //! default) for all of them. Each `.await` is where a task gives its
 //! thread back until its socket is ready.
-use std::io::{self, ErrorKind};
+use std::io;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 fn main() -> io::Result<()> {
     let options = echo::Options::from_args();
-    let listener = echo::listen(options.addr).unwrap_or_else(|e| {
-        eprintln!("error: cannot listen on {}: {e}", options.addr);
-        std::process::exit(2);
-    });
-    echo::say_listening(&listener);
+    let listener = echo::listen_or_exit(&options);
     listener.set_nonblocking(true)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(options.threads.max(1))
@@ -24,11 +20,7 @@ fn main() -> io::Result<()> {
             match listener.accept().await {
                 Ok((stream, _)) => {
                     tokio::spawn(async move {
-                        if let Err(e) = serve(stream, options.work).await
-                            && e.kind() != ErrorKind::ConnectionReset
-                        {
-                            eprintln!("A connection failed: {e}");
-                        }
+                        echo::log_failure(serve(stream, options.work).await);
                     });
                 }
                 Err(e) => {
