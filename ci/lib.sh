@@ -132,7 +132,13 @@ extract_pot() {
     "$BOOK_TOOLS" interface-pot --description "$BOOK_DESCRIPTION" "$dir/interface.pot"
     "$BOOK_TOOLS" quiz-pot src/quizzes "$dir/quiz.pot"
     msgcat --use-first "$dir/main/messages.pot" "$dir/page-404/messages.pot" "$dir/quiz.pot" \
-        "$dir/interface.pot" -o "$dir/messages.pot"
+        "$dir/interface.pot" -o "$dir/messages.pot.all"
+    # A message of digits alone (a cell of a measured table, whose rows come
+    # from steps/loadgen/results/rows/) reads the same in every language and
+    # changes with every measurement: it is left out, and the gettext
+    # preprocessor leaves it as it is. Quiz answers (msgctxt) stay.
+    perl -00 -ne 'print unless /^msgid "(?:[0-9 .,]|\xe2\x80\xaf)+"\nmsgstr ""/m && !/^msgctxt /m' \
+        "$dir/messages.pot.all" >"$dir/messages.pot"
 }
 
 # For the measurement scripts (ci/measure-*.sh): release builds of step

@@ -70,7 +70,7 @@ for (const prefix of LANGUAGES) {
                 assert.equal(await code.isVisible(), false, `the solution of exercise ${g + 1} shows its code while closed`);
                 await solution.locator(":scope > summary").click();
                 assert.ok(await code.isVisible(), `the solution of exercise ${g + 1} does not show its code`);
-                assert.match(await code.innerText(), /\bfn\b|\blet\b|\[dependencies\]/, "the solution's code is not Rust");
+                assert.match(await code.innerText(), /\bfn\b|\blet\b|\bstruct\b|\benum\b|\bimpl\b|\bconst\b|\bstatic\b|\buse\b|\[dependencies\]/, "the solution's code is not Rust");
             }
             await p.close();
         });

@@ -5,10 +5,10 @@
 //! [`MAX_LINE`] bytes; the server closes a connection that sends a longer
 //! one.
 //!
-//! The servers are the models of the seed's benchmark: one thread, one
-//! thread per connection, a pool, `select`, an event loop, one loop per
-//! core, Tokio. They share this crate so that they differ only in how they
-//! wait for their clients.
+//! The servers are the models of the benchmark that Part IV reproduces:
+//! one thread, one thread per connection, a pool, `select`, an event loop,
+//! one loop per core, Tokio. They share this crate so that they differ
+//! only in how they wait for their clients.
 
 use clap::Parser;
 use socket2::{Domain, Socket, Type};
@@ -24,6 +24,7 @@ pub const MAX_LINE: usize = 64 * 1024;
 /// second later (chapter 21), up to the system's cap, `net.core.somaxconn`.
 pub const BACKLOG: i32 = 4096;
 
+// ANCHOR: options
 /// What every echo server takes on its command line.
 #[derive(Parser, Debug, Clone)]
 pub struct Options {
@@ -34,10 +35,12 @@ pub struct Options {
     /// round is a few nanoseconds; 100000 is a fraction of a millisecond.
     #[arg(long, default_value_t = 0)]
     pub work: u32,
-    /// Threads, for the servers that have a fixed number of them.
-    #[arg(long, default_value_t = 4)]
-    pub threads: usize,
+    /// Threads, for the servers that have a fixed number of them (the
+    /// pool: 4; one loop per core: as many as the machine has cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
 }
+// ANCHOR_END: options
 
 impl Options {
     /// The options of this process, or its usage and exit status 2.
@@ -51,6 +54,7 @@ impl Options {
     }
 }
 
+// ANCHOR: listen
 /// A socket listening on `addr` with a listen queue of [`BACKLOG`], and
 /// `SO_REUSEADDR`, so that a server can start again at once on the same
 /// port.
@@ -61,10 +65,26 @@ pub fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
     socket.listen(BACKLOG)?;
     Ok(socket.into())
 }
+// ANCHOR_END: listen
+
+// ANCHOR: listen_shared
+/// A socket listening on `addr` as [`listen`]'s, with `SO_REUSEPORT`:
+/// several such sockets, of this process, can listen on the same port,
+/// and the kernel gives each new connection to one of them.
+pub fn listen_shared(addr: SocketAddr) -> io::Result<TcpListener> {
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
+    socket.set_reuse_address(true)?;
+    socket.set_reuse_port(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(BACKLOG)?;
+    Ok(socket.into())
+}
+// ANCHOR_END: listen_shared
 
 /// [`listen`] on `options.addr` and [`say_listening`]; if it cannot
 /// listen, says why and exits with status 2.
 pub fn listen_or_exit(options: &Options) -> TcpListener {
+    raise_open_files();
     let listener = listen(options.addr).unwrap_or_else(|e| {
         eprintln!("error: cannot listen on {}: {e}", options.addr);
         std::process::exit(2);
@@ -73,13 +93,34 @@ pub fn listen_or_exit(options: &Options) -> TcpListener {
     listener
 }
 
+/// Raises this process's limit of open files (each connection is one) to
+/// the most the system allows, as `ulimit -n` would; says so on stderr if
+/// that is still too few for ten thousand clients.
+pub fn raise_open_files() {
+    use nix::sys::resource::{Resource, getrlimit, setrlimit};
+    let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) else {
+        return;
+    };
+    let limit = if hard > soft && setrlimit(Resource::RLIMIT_NOFILE, hard, hard).is_ok() {
+        hard
+    } else {
+        soft
+    };
+    if limit < 10_100 {
+        eprintln!(
+            "Note: this process may open {limit} files at most (ulimit -Hn): fewer clients than 10,000"
+        );
+    }
+}
+
 /// What a server does with how a connection ended: a reset is the
 /// client's affair; anything else gets a line on stderr.
 pub fn log_failure(result: io::Result<()>) {
-    if let Err(e) = result
-        && e.kind() != io::ErrorKind::ConnectionReset
-    {
-        eprintln!("A connection failed: {e}");
+    match result {
+        Err(e) if e.kind() != io::ErrorKind::ConnectionReset => {
+            eprintln!("A connection failed: {e}");
+        }
+        _ => {}
     }
 }
 
@@ -92,6 +133,7 @@ pub fn say_listening(listener: &TcpListener) {
     }
 }
 
+// ANCHOR: work
 /// The work one line costs: `rounds` rounds of a multiply-and-xor chain
 /// over its bytes, which the compiler cannot leave out (`black_box`) or
 /// cut short (each round needs the one before). Returns the result, which
@@ -109,13 +151,18 @@ pub fn work(line: &[u8], rounds: u32) -> u64 {
     }
     state
 }
+// ANCHOR_END: work
 
+// ANCHOR: take_lines
 /// Splits the complete lines off the front of `buffer`: calls `each` with
 /// every line, `\n` included, and keeps what is left of an incomplete one.
-/// `Err` if that rest is already longer than [`MAX_LINE`].
+/// `Err` at the first line longer than [`MAX_LINE`], whole or not.
 pub fn take_lines(buffer: &mut Vec<u8>, mut each: impl FnMut(&[u8])) -> Result<(), TooLong> {
     let mut start = 0;
     while let Some(end) = buffer[start..].iter().position(|&b| b == b'\n') {
+        if end + 1 > MAX_LINE {
+            return Err(TooLong);
+        }
         each(&buffer[start..start + end + 1]);
         start += end + 1;
     }
@@ -126,7 +173,9 @@ pub fn take_lines(buffer: &mut Vec<u8>, mut each: impl FnMut(&[u8])) -> Result<(
         Ok(())
     }
 }
+// ANCHOR_END: take_lines
 
+// ANCHOR: serve_blocking
 /// Serves one connection to its end, blocking: reads, sends back each
 /// whole line after `rounds` of [`work`], until the client hangs up or
 /// sends a line that is too long. The servers that give a connection a
@@ -152,6 +201,7 @@ pub fn serve_blocking(mut stream: TcpStream, rounds: u32) -> io::Result<()> {
         }
     }
 }
+// ANCHOR_END: serve_blocking
 
 /// A line longer than [`MAX_LINE`].
 #[derive(Debug)]
@@ -174,6 +224,27 @@ mod tests {
     fn refuses_a_line_that_is_too_long() {
         let mut buffer = vec![b'x'; MAX_LINE + 1];
         assert!(take_lines(&mut buffer, |_| {}).is_err());
+    }
+
+    /// A server that reads all there is before it looks for lines (the
+    /// event loops) may find a whole line that is too long.
+    #[test]
+    fn refuses_a_whole_line_that_is_too_long() {
+        let mut buffer = b"short\n".to_vec();
+        buffer.extend(vec![b'x'; MAX_LINE]);
+        buffer.extend(b"\nnext\n");
+        let mut lines = Vec::new();
+        assert!(take_lines(&mut buffer, |line| lines.push(line.to_vec())).is_err());
+        assert_eq!(lines, [b"short\n".to_vec()]);
+    }
+
+    #[test]
+    fn takes_a_line_of_max_line_bytes() {
+        let mut buffer = vec![b'x'; MAX_LINE - 1];
+        buffer.push(b'\n');
+        let mut count = 0;
+        take_lines(&mut buffer, |_| count += 1).unwrap();
+        assert_eq!((count, buffer.len()), (1, 0));
     }
 
     #[test]

@@ -8,6 +8,8 @@
 //! why, and how much CPU time the load generator used itself, so that a
 //! run whose figures it limited says so.
 
+pub mod matrix;
+
 use hdrhistogram::Histogram;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -251,6 +253,9 @@ fn cause_of(e: &io::Error) -> Cause {
 
 /// What one client did.
 struct Client {
+    /// When it had connected or failed to: the echo phase begins when the
+    /// last client has.
+    ready_at: Option<Instant>,
     connect: Option<Duration>,
     failure: Option<Cause>,
     latencies: Vec<u64>,
@@ -330,8 +335,7 @@ async fn drive(
     let deadline = tokio::time::Instant::from_std(start + scenario.limit);
     // Everyone connects first; the echoing starts when the last has
     // connected or failed, and that moment ends the connect phase.
-    let connected = Arc::new(Barrier::new(scenario.clients + 1));
-    let echo_start = Arc::new(std::sync::OnceLock::new());
+    let connected = Arc::new(Barrier::new(scenario.clients));
     let line: Arc<[u8]> = {
         let mut line = vec![b'x'; scenario.size];
         line[scenario.size - 1] = b'\n';
@@ -347,6 +351,7 @@ async fn drive(
             );
             tokio::spawn(async move {
                 let mut result = Client {
+                    ready_at: None,
                     connect: None,
                     failure: None,
                     latencies: Vec::with_capacity(scenario.messages),
@@ -369,26 +374,29 @@ async fn drive(
             }
         })
     };
-    // The barrier waits for every client; a run cut off never gets past it.
-    let phase = {
-        let echo_start = Arc::clone(&echo_start);
-        tokio::spawn(async move {
-            connected.wait().await;
-            let _ = echo_start.set(Instant::now());
-        })
-    };
     let mut clients = Vec::with_capacity(tasks.len());
     for task in tasks {
         clients.push(task.await.unwrap_or(Client {
+            ready_at: None,
             connect: None,
             failure: Some(Cause::OtherIo),
             latencies: Vec::new(),
         }));
     }
     let end = Instant::now();
-    phase.abort();
     reporter.abort();
-    let echo_from = echo_start.get().copied().unwrap_or(end);
+    // The last client to be ready, not the moment a task noticed it: a
+    // busy runtime may run that task late. A run cut off before every
+    // client was ready has no echo phase.
+    let echo_from = if clients.iter().all(|c| c.ready_at.is_some()) {
+        clients
+            .iter()
+            .filter_map(|c| c.ready_at)
+            .max()
+            .unwrap_or(end)
+    } else {
+        end
+    };
     (echo_from - start, end - echo_from, clients)
 }
 
@@ -419,6 +427,7 @@ async fn client(
                 None
             }
         };
+    result.ready_at = Some(Instant::now());
     connected.wait().await;
     let Some(mut stream) = stream else {
         return;
@@ -458,6 +467,15 @@ async fn client(
 pub struct Server {
     child: std::process::Child,
     pub addr: SocketAddr,
+    /// What it wrote on stderr, if started with [`Server::start_quiet`].
+    said: Option<Arc<std::sync::Mutex<Said>>>,
+}
+
+/// What a server wrote on stderr: how many lines, and the first few.
+#[derive(Debug, Default, Clone)]
+pub struct Said {
+    pub lines: usize,
+    pub first: Vec<String>,
 }
 
 impl Server {
@@ -465,6 +483,25 @@ impl Server {
     /// on 127.0.0.1, with `args` after `--addr`, and waits for its line
     /// `Listening on <address>`.
     pub fn start(path: &str, args: &[&str]) -> io::Result<Server> {
+        Server::spawn(path, args, false)
+    }
+
+    /// As [`Server::start`], but what the server writes on stderr is
+    /// counted and its first lines kept ([`Server::said`]) instead of shown:
+    /// ten thousand clients may make ten thousand lines.
+    pub fn start_quiet(path: &str, args: &[&str]) -> io::Result<Server> {
+        Server::spawn(path, args, true)
+    }
+
+    /// What the server wrote on stderr so far (started quiet), or nothing.
+    pub fn said(&self) -> Said {
+        self.said
+            .as_ref()
+            .map(|said| said.lock().unwrap_or_else(|e| e.into_inner()).clone())
+            .unwrap_or_default()
+    }
+
+    fn spawn(path: &str, args: &[&str], quiet: bool) -> io::Result<Server> {
         use std::io::BufRead;
         use std::process::{Command, Stdio};
         let mut child = Command::new(path)
@@ -472,8 +509,26 @@ impl Server {
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(if quiet {
+                Stdio::piped()
+            } else {
+                Stdio::inherit()
+            })
             .spawn()?;
+        let said = child.stderr.take().map(|stderr| {
+            let said = Arc::new(std::sync::Mutex::new(Said::default()));
+            let kept = Arc::clone(&said);
+            std::thread::spawn(move || {
+                for line in io::BufReader::new(stderr).lines().map_while(Result::ok) {
+                    let mut said = kept.lock().unwrap_or_else(|e| e.into_inner());
+                    said.lines += 1;
+                    if said.first.len() < 3 {
+                        said.first.push(line);
+                    }
+                }
+            });
+            said
+        });
         let stdout = child.stdout.take().expect("stdout is piped");
         let mut lines = io::BufReader::new(stdout).lines();
         let first = lines.next().transpose()?.unwrap_or_default();
@@ -489,7 +544,49 @@ impl Server {
         // The rest of its output (a pool's line per connection) is read and
         // dropped, so that the server never waits on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        Ok(Server { child, addr })
+        Ok(Server { child, addr, said })
+    }
+}
+
+impl Server {
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+/// What `/proc` says of process `pid` now: its peak resident memory, its
+/// threads and its CPU time so far (Linux; zeros elsewhere).
+pub fn usage_of(pid: u32) -> matrix::Usage {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|value| value.parse().ok())
+            .unwrap_or(0)
+    };
+    // utime and stime, the 14th and 15th fields, after the name in parentheses.
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let ticks: u64 = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| {
+            rest.split_whitespace()
+                .skip(11)
+                .take(2)
+                .filter_map(|t| t.parse::<u64>().ok())
+                .sum()
+        })
+        .unwrap_or(0);
+    let per_second = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK)
+        .ok()
+        .flatten()
+        .map_or(100, |hz| hz.max(1) as u64);
+    matrix::Usage {
+        peak_kib: field("VmHWM:"),
+        threads: field("Threads:"),
+        cpu_ms: ticks * 1000 / per_second,
     }
 }
 
@@ -504,8 +601,44 @@ impl Drop for Server {
 /// the server binary at `path`, started three times: 200 clients × 20
 /// lines of 64 bytes without work, the same with 20,000 rounds a line, and
 /// 20 clients × 5 lines of 60,000 bytes, more than one read takes. `Err`
-/// with the report of the first run that was not complete.
+/// with the report of the first run that was not complete. Then one
+/// client sends a line longer than `echo::MAX_LINE` in one go: the server
+/// must close the connection without sending it back.
 pub fn smoke(path: &str) -> Result<(), String> {
+    runs(path)?;
+    refuses_a_long_line(path)
+}
+
+fn refuses_a_long_line(path: &str) -> Result<(), String> {
+    use std::io::{Read, Write};
+    let server = Server::start(path, &[]).map_err(|e| format!("{path}: {e}"))?;
+    let mut stream =
+        std::net::TcpStream::connect(server.addr).map_err(|e| format!("{path}: {e}"))?;
+    let mut line = vec![b'x'; 70_000];
+    line.push(b'\n');
+    // The server may close while we still write: a reset is an answer too.
+    let _ = stream.write_all(&line);
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .map_err(|e| e.to_string())?;
+    let mut back = Vec::new();
+    let read = stream.read_to_end(&mut back);
+    if back.len() >= line.len() {
+        return Err(format!(
+            "{path} sent back a line of {} bytes, longer than echo::MAX_LINE",
+            back.len()
+        ));
+    }
+    match read {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::ConnectionReset => Ok(()),
+        Err(e) => Err(format!(
+            "{path} neither closed a connection whose line was too long nor sent it back: {e}"
+        )),
+    }
+}
+
+fn runs(path: &str) -> Result<(), String> {
     for (work, clients, size) in [("0", 200, 64), ("20000", 200, 64), ("0", 20, 60_000)] {
         let server = Server::start(path, &["--work", work]).map_err(|e| format!("{path}: {e}"))?;
         let scenario = Scenario {

@@ -1,12 +1,14 @@
-//! `cargo run --release -p loadgen -- --addr 127.0.0.1:7000 --clients 1000 --messages 100`
+//! `cargo run --release -p loadgen -- --addr 127.0.0.1:7000 --clients 1000 --messages 100`,
+//! or `cargo run --release -p loadgen -- --smoke target/release/echo-threads`.
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
-/// The seed's experiment against an echo server on loopback: every client
-/// connects, then each sends its lines one after another.
+/// Part IV's experiment, the benchmark of echo servers that the book
+/// reproduces, against an echo server on loopback: every client connects,
+/// then each sends its lines one after another.
 #[derive(Parser, Debug)]
 #[command(version)]
 struct Args {
@@ -31,10 +33,27 @@ struct Args {
     /// Threads of the load generator itself.
     #[arg(long, default_value_t = 2)]
     threads: usize,
+    /// Run nothing else: start the echo server program at this path (on a
+    /// port of the system's choice) and put it through the small load of
+    /// the book's tests: many clients, work, long lines, a line too long.
+    #[arg(long, value_name = "PROGRAM")]
+    smoke: Option<String>,
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if let Some(program) = &args.smoke {
+        return match loadgen::smoke(program) {
+            Ok(()) => {
+                println!("{program}: every line came back, and the line too long was refused");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                println!("{e}");
+                ExitCode::from(1)
+            }
+        };
+    }
     let scenario = loadgen::Scenario {
         addr: args.addr,
         clients: args.clients,

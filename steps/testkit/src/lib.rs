@@ -784,7 +784,8 @@ impl Binary {
     }
 
     /// Like [`Binary::start`], with the arguments and environment that
-    /// `configure` gives the command, as `WORKERS=2 cargo run -p … -- --workers 3` does.
+    /// `configure` gives the command, as `WORKERS=2 cargo run -p … -- --workers 3` does,
+    /// and its working directory, if `configure` gives it one (`steps/` if not).
     pub fn start_with(path: &str, configure: impl FnOnce(&mut Command)) -> Binary {
         let mut command = Command::new(path);
         configure(&mut command);
@@ -820,8 +821,10 @@ impl Binary {
             Some(port_lock)
         };
 
+        if command.get_current_dir().is_none() {
+            command.current_dir(steps_dir());
+        }
         let mut child = command
-            .current_dir(steps_dir())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -938,22 +941,29 @@ impl Binary {
 
     /// Waits for the process to end by itself; returns its status and what it wrote to stderr.
     pub fn wait_for_exit(&mut self) -> (ExitStatus, String) {
-        let deadline = Instant::now() + TIMEOUT;
+        self.exit_within(TIMEOUT).unwrap_or_else(|| {
+            panic!("the server was expected to exit but still runs after {TIMEOUT:?}")
+        })
+    }
+
+    /// Like [`Binary::wait_for_exit`], for `patience` instead of [`TIMEOUT`];
+    /// `None` if the process still runs after it.
+    pub fn exit_within(&mut self, patience: Duration) -> Option<(ExitStatus, String)> {
+        let deadline = Instant::now() + patience;
         let status = loop {
             if let Some(status) = self.child.try_wait().unwrap() {
                 break status;
             }
-            assert!(
-                Instant::now() < deadline,
-                "the server was expected to exit but still runs after {TIMEOUT:?}"
-            );
+            if Instant::now() >= deadline {
+                return None;
+            }
             thread::sleep(Duration::from_millis(10));
         };
         let stderr = match self.stderr.take() {
             Some(reader) => reader.join().unwrap_or_default(),
             None => String::new(),
         };
-        (status, stderr)
+        Some((status, stderr))
     }
 
     /// Asserts the process is still running.

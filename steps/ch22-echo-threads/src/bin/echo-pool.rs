@@ -5,7 +5,7 @@ use ch11_b_ctrl_c::ThreadPool;
 fn main() {
     let options = echo::Options::from_args();
     let listener = echo::listen_or_exit(&options);
-    let pool = ThreadPool::new(options.threads);
+    let pool = ThreadPool::new(options.threads.unwrap_or(4));
     for stream in listener.incoming() {
         match stream {
             Ok(stream) => {

@@ -1,57 +1,20 @@
-//! A task per connection on Tokio's runtime, `--threads` threads (four by
-//! default) for all of them. Each `.await` is where a task gives its
-//! thread back until its socket is ready.
-use std::io;
-use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+//! A task per connection on Tokio's runtime, with `--threads` threads (by
+//! default, as many as the machine has cores) for all of them.
 
-fn main() -> io::Result<()> {
+// ANCHOR: main
+fn main() -> std::io::Result<()> {
     let options = echo::Options::from_args();
     let listener = echo::listen_or_exit(&options);
     listener.set_nonblocking(true)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(options.threads.max(1))
-        .enable_all()
-        .build()?;
-    runtime.block_on(async move {
-        let listener = TcpListener::from_std(listener)?;
-        loop {
-            match listener.accept().await {
-                Ok((stream, _)) => {
-                    tokio::spawn(async move {
-                        echo::log_failure(serve(stream, options.work).await);
-                    });
-                }
-                Err(e) => {
-                    // Too many open files, say: wait a moment, not in a busy loop.
-                    eprintln!("Accepting a connection failed: {e}");
-                    tokio::time::sleep(Duration::from_millis(10)).await;
-                }
-            }
-        }
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if let Some(threads) = options.threads {
+        builder.worker_threads(threads.max(1));
+    }
+    let runtime = builder.enable_all().build()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        ch26_tokio::accept_forever(listener, options.work).await;
+        Ok(())
     })
 }
-
-/// The blocking `serve_blocking` of chapter 22, with `.await` where it waited.
-async fn serve(mut stream: TcpStream, rounds: u32) -> io::Result<()> {
-    let mut buffer = Vec::with_capacity(4096);
-    let mut chunk = [0; 4096];
-    let mut out = Vec::with_capacity(4096);
-    loop {
-        let read = stream.read(&mut chunk).await?;
-        if read == 0 {
-            return Ok(());
-        }
-        buffer.extend_from_slice(&chunk[..read]);
-        let too_long = echo::take_lines(&mut buffer, |line| {
-            echo::work(line, rounds);
-            out.extend_from_slice(line);
-        });
-        stream.write_all(&out).await?;
-        out.clear();
-        if too_long.is_err() {
-            return Ok(());
-        }
-    }
-}
+// ANCHOR_END: main
