@@ -56,14 +56,7 @@ fn loop_times(pid: u32) -> Vec<(String, u64)> {
         if !name.starts_with("loop-") {
             continue;
         }
-        let stat = std::fs::read_to_string(dir.join("stat")).unwrap_or_default();
-        let ticks = stat.rsplit_once(')').map_or(0, |(_, rest)| {
-            rest.split_whitespace()
-                .skip(11)
-                .take(2)
-                .filter_map(|t| t.parse::<u64>().ok())
-                .sum()
-        });
+        let ticks = loadgen::cpu_ticks(&dir.join("stat").to_string_lossy());
         loops.push((name.to_string(), ticks));
     }
     loops.sort();

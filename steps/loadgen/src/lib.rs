@@ -567,18 +567,7 @@ pub fn usage_of(pid: u32) -> matrix::Usage {
             .and_then(|value| value.parse().ok())
             .unwrap_or(0)
     };
-    // utime and stime, the 14th and 15th fields, after the name in parentheses.
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let ticks: u64 = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| {
-            rest.split_whitespace()
-                .skip(11)
-                .take(2)
-                .filter_map(|t| t.parse::<u64>().ok())
-                .sum()
-        })
-        .unwrap_or(0);
+    let ticks = cpu_ticks(&format!("/proc/{pid}/stat"));
     let per_second = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK)
         .ok()
         .flatten()
@@ -588,6 +577,20 @@ pub fn usage_of(pid: u32) -> matrix::Usage {
         threads: field("Threads:"),
         cpu_ms: ticks * 1000 / per_second,
     }
+}
+
+/// The processor time, user and system, in clock ticks, that a `stat`
+/// file of `/proc` (a process's, or a thread's under `task/`) gives: its
+/// 14th and 15th fields, after the name in parentheses. 0 if unreadable.
+pub fn cpu_ticks(stat_path: &str) -> u64 {
+    let stat = std::fs::read_to_string(stat_path).unwrap_or_default();
+    stat.rsplit_once(')').map_or(0, |(_, rest)| {
+        rest.split_whitespace()
+            .skip(11)
+            .take(2)
+            .filter_map(|t| t.parse::<u64>().ok())
+            .sum()
+    })
 }
 
 impl Drop for Server {
