@@ -13,3 +13,10 @@ const SERVER: &str = env!("CARGO_BIN_EXE_ch21-under-fire");
 fn passes_chapter_21s_check() {
     check_binary(SERVER, 21, &[]);
 }
+
+/// What chapter 27's server on Tokio keeps and this one does not: its
+/// reader holds 256 connections, and the next one gets a `503`.
+#[test]
+fn fails_chapter_27s_claim_of_many_open_connections() {
+    testkit::check_binary_fails(SERVER, &[&check::claims::MANY_OPEN_CONNECTIONS]);
+}

@@ -428,6 +428,18 @@ pub static FULL_FOR_A_MOMENT: Claim = Claim {
     check: full_for_a_moment,
 };
 
+// Chapter 27
+
+pub static MANY_OPEN_CONNECTIONS: Claim = Claim {
+    id: "many-open-connections",
+    statement: "Five hundred open connections cost the server no more than their sockets: \
+                opened one after another, each gets hello.html for `/` within half the idle \
+                time and stays open, while all those before it stay open and silent; then \
+                the first one gets a second answer.",
+    explained_in: section(27, "A task for every connection"),
+    check: many_open_connections,
+};
+
 /// Every claim, each once.
 pub static ALL: &[&Claim] = &[
     &NO_ANSWER,
@@ -473,6 +485,7 @@ pub static ALL: &[&Claim] = &[
     &COUNTS_WHAT_IT_DID,
     &BODY_WHILE_THE_CLOSER_IS_FULL,
     &FULL_FOR_A_MOMENT,
+    &MANY_OPEN_CONNECTIONS,
 ];
 
 /// The pages of chapter 5, which later chapters keep.
@@ -792,6 +805,10 @@ static CH21: [&Claim; 29] = with_before_last(
     2,
 );
 
+/// Chapter 21's claims, and one that a server whose connections each cost
+/// a task, not a place at a reader thread, keeps: chapter 27's.
+static CH27: [&Claim; 30] = with_before_last(&CH21, &[&MANY_OPEN_CONNECTIONS], 2);
+
 /// `claims` with `more` between them and their last `keep_last`; `N` is
 /// how many they are together.
 const fn with_before_last<const A: usize, const N: usize>(
@@ -841,6 +858,7 @@ pub fn of_chapter(number: u8) -> &'static [&'static Claim] {
         20 => &CH20,
         // Besides these, `cargo run -p hostile` fires at chapter 21's server.
         21 => &CH21,
+        27 => &CH27,
         _ => &[],
     }
 }
@@ -3224,15 +3242,38 @@ fn hundred_requests_at_most(target: &Target) -> Outcome {
 const IDLE_CONNECTIONS: usize = 50;
 
 fn idle_connections_cost_no_worker(target: &Target) -> Outcome {
+    open_and_silent(target, IDLE_CONNECTIONS, false)
+}
+
+/// How many open, silent connections [`MANY_OPEN_CONNECTIONS`] keeps: many
+/// more than chapter 21's reader holds (256), and few enough for the
+/// check's own limit of open files (often 1,024).
+const MANY_CONNECTIONS: usize = 500;
+
+fn many_open_connections(target: &Target) -> Outcome {
+    open_and_silent(target, MANY_CONNECTIONS, true)
+}
+
+/// `connections` connections, opened one after another, each with a
+/// request for `/` whose answer must come within half the idle time and
+/// keep the connection open. If `ask_first_again`, the first one is asked
+/// again at the end, to be sure that they were all open at once.
+fn open_and_silent(target: &Target, connections: usize, ask_first_again: bool) -> Outcome {
     let hello = Expected::html("HTTP/1.1 200 OK", Some(HELLO_HTML));
     let most = target.idle_time / 2;
+    let then = if ask_first_again {
+        "; then the same request on the first one again"
+    } else {
+        ""
+    };
     let sent = format!(
-        "{IDLE_CONNECTIONS} connections, one after another, each {}, and then silent, open",
+        "{connections} connections, one after another, each {}, and then silent, open{then}",
         shown_request("/")
     );
     let expected = format!("hello.html on each, each within {}", secs(most));
+    let began = Instant::now();
     let mut open = Vec::new();
-    for count in 1..=IDLE_CONNECTIONS {
+    for count in 1..=connections {
         let started = Instant::now();
         let fault = match client::Connection::open(target.addr) {
             Err(answer) => Some(show::describe(&answer)),
@@ -3260,6 +3301,42 @@ fn idle_connections_cost_no_worker(target: &Target) -> Outcome {
                 ),
             });
         }
+    }
+    if !ask_first_again {
+        return Outcome::Pass(Exchange {
+            sent,
+            expected,
+            got: "the same".into(),
+        });
+    }
+    // All of them were open at once only if the first one still is: the
+    // server may close it once it has been idle for the idle time.
+    let took = began.elapsed();
+    let again = match open
+        .first_mut()
+        .map(|first| (first.send(curl_request("/").as_bytes()), first))
+    {
+        Some((Ok(()), first)) => match first.next_answer(most, false) {
+            answer @ Answer::Kept(_) => hello.fault_in_answer(&answer),
+            other => Some(show::describe(&other)),
+        },
+        _ => Some("sending the request failed".to_string()),
+    };
+    if let Some(fault) = again {
+        let why = if took >= target.idle_time {
+            format!(
+                " (opening them took {}, longer than the idle time: the server may close \
+                 the first one for that)",
+                secs(took)
+            )
+        } else {
+            String::new()
+        };
+        return Outcome::Fail(Exchange {
+            sent,
+            expected,
+            got: format!("the first connection, asked again at the end: {fault}{why}"),
+        });
     }
     Outcome::Pass(Exchange {
         sent,

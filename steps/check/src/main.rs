@@ -1,7 +1,7 @@
 //! `cargo run -p check -- ch07`: checks what chapter 7 claims against the
 //! server that listens on 127.0.0.1:7878, your own or a step of the book.
 
-use check::{BOOK_ADDR, CHAPTERS, Chapter, Target};
+use check::{BOOK_ADDR, CHAPTER_RANGE, CHAPTERS, Chapter, Target};
 use clap::Parser;
 use std::io::Write;
 use std::net::SocketAddr;
@@ -16,7 +16,7 @@ use std::time::Duration;
 #[derive(Parser)]
 #[command(name = "check")]
 struct Args {
-    /// The chapter whose claims to check: ch01 to ch21.
+    /// The chapter whose claims to check: ch01 to ch21, or ch27.
     #[arg(required_unless_present = "list", value_parser = parse_chapter)]
     chapter: Option<Chapter>,
 
@@ -49,8 +49,7 @@ struct Args {
 }
 
 fn parse_chapter(name: &str) -> Result<Chapter, String> {
-    let last = CHAPTERS[CHAPTERS.len() - 1].name();
-    Chapter::parse(name).ok_or_else(|| format!("no chapter {name:?}: try ch01 to {last}"))
+    Chapter::parse(name).ok_or_else(|| format!("no chapter {name:?}: try {CHAPTER_RANGE}"))
 }
 
 fn list(chapters: &[Chapter]) {
