@@ -20,3 +20,11 @@ fn passes_chapter_21s_check() {
 fn fails_chapter_27s_claim_of_many_open_connections() {
     testkit::check_binary_fails(SERVER, &[&check::claims::MANY_OPEN_CONNECTIONS]);
 }
+
+/// The other: twenty clients that ask for `/sleep` and reset their
+/// connections a moment later leave their twenty sleeps running, four at a
+/// time, and the four sleeps asked for next find no room.
+#[test]
+fn fails_chapter_27s_claim_that_a_hang_up_drops_the_work() {
+    testkit::check_binary_fails(SERVER, &[&check::claims::HANG_UP_DROPS_THE_WORK]);
+}

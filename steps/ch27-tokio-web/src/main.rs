@@ -19,7 +19,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, SemaphorePermit};
 use tokio::task;
 use tokio::time::{self, Instant, timeout, timeout_at};
 use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
+use tokio_util::task::{AbortOnDropHandle, TaskTracker};
 // ANCHOR_END: use
 
 // ANCHOR: limits
@@ -289,7 +289,17 @@ async fn connection(mut stream: TcpStream, shared: &Shared) {
         let head: Vec<u8> = received.drain(..end).collect();
         count += 1;
         let line = Line::of(&head, since);
-        let Some((answer, who)) = work_on(head, count < MAX_REQUESTS, shared).await else {
+        let work = work_on(head, count < MAX_REQUESTS, shared);
+        let Some(worked) = unless_gone(&mut stream, &mut received, work).await else {
+            // The client hung up: its work is dropped, and nobody waits
+            // for an answer.
+            eprintln!(
+                "{} {}: the client hung up, the work was dropped.",
+                line.method, line.target
+            );
+            return;
+        };
+        let Some((answer, who)) = worked else {
             let busy = shared.pages.busy();
             return answer_and_close(stream, busy, &line, shared).await;
         };
@@ -314,6 +324,36 @@ async fn connection(mut stream: TcpStream, shared: &Shared) {
     }
 }
 // ANCHOR_END: connection
+
+// ANCHOR: unless_gone
+/// Runs `work` to its end, unless the client hangs up first: then `work`
+/// is dropped, and with it whatever it waited for, and this returns `None`.
+/// What the client sends meanwhile is its next request: it goes to
+/// `received`, up to the size of a head.
+async fn unless_gone<T>(
+    stream: &mut TcpStream,
+    received: &mut Vec<u8>,
+    work: impl Future<Output = T>,
+) -> Option<T> {
+    let mut work = std::pin::pin!(work);
+    let mut chunk = [0; 1024];
+    while received.len() <= MAX_HEAD {
+        tokio::select! {
+            // Looked at first: the work that is done is answered.
+            biased;
+            done = &mut work => return Some(done),
+            read = stream.read(&mut chunk) => match read {
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                // The client closed the connection, or reset it.
+                Ok(0) | Err(_) => return None,
+                Ok(n) => received.extend_from_slice(&chunk[..n]),
+            },
+        }
+    }
+    // Enough of the next request: its turn will tell what it is.
+    Some(work.await)
+}
+// ANCHOR_END: unless_gone
 
 // ANCHOR: read_head
 /// How far the head of a connection's next request came.
@@ -442,7 +482,11 @@ async fn work_on(head: Vec<u8>, may_stay_open: bool, shared: &Shared) -> Option<
     let pages = shared.pages.clone();
     // A task of its own: if the handler panics, Tokio catches the panic,
     // and the task's handle says so.
-    let job = tokio::spawn(async move { handle(&head, may_stay_open, &pages).await });
+    // If the client hangs up, `unless_gone` drops this future, and the
+    // handle then aborts the task.
+    let job = AbortOnDropHandle::new(tokio::spawn(async move {
+        handle(&head, may_stay_open, &pages).await
+    }));
     let answer = match job.await {
         Ok(answer) => answer,
         // The panic's message is printed already. The connection closes

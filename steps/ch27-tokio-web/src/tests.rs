@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
 use testkit::{Pending, enter_steps_dir, one_answer, start_get};
 use tokio_util::sync::CancellationToken;
 
@@ -28,6 +29,8 @@ struct Server {
     addr: SocketAddr,
     stop: CancellationToken,
     thread: JoinHandle<Arc<Shared>>,
+    /// The server's runtime, for its metrics.
+    runtime: tokio::runtime::Handle,
 }
 
 impl Server {
@@ -41,12 +44,20 @@ impl Server {
                 .unwrap()
                 .block_on(async move {
                     let listener = listen("127.0.0.1:0".parse().unwrap()).unwrap();
-                    sender.send(listener.local_addr().unwrap()).unwrap();
+                    let runtime = tokio::runtime::Handle::current();
+                    sender
+                        .send((listener.local_addr().unwrap(), runtime))
+                        .unwrap();
                     serve(listener, token).await
                 })
         });
-        let addr = receiver.recv().expect("the server did not start");
-        Server { addr, stop, thread }
+        let (addr, runtime) = receiver.recv().expect("the server did not start");
+        Server {
+            addr,
+            stop,
+            thread,
+            runtime,
+        }
     }
 
     /// What the first signal does: stops the server gently; waits until
@@ -63,6 +74,57 @@ fn passes_chapter_21s_check_claim_after_claim() {
     let chapter = check::Chapter::parse("ch21").unwrap();
     let report = check::run(chapter, &target(server.addr));
     assert!(report.passed(), "{}", report.render());
+    server.stop_and_wait();
+}
+
+/// Chapter 27's claim that the work of a client that hangs up is dropped:
+/// twenty sleeps whose clients reset leave room for four more at once.
+#[test]
+fn drops_the_work_of_a_client_that_hangs_up() {
+    let server = Server::start();
+    let claim = &check::claims::HANG_UP_DROPS_THE_WORK;
+    let outcome = claim.check(&target(server.addr));
+    assert!(
+        outcome.is_pass(),
+        "{}",
+        check::render_result(claim, &outcome)
+    );
+    server.stop_and_wait();
+}
+
+/// The work of a client that hangs up ends with it, not only its worker:
+/// once twenty clients have asked for `/sleep` and reset, no task of theirs
+/// lives on, neither the connection's nor the handler's.
+#[test]
+fn a_hang_up_ends_the_handlers_task_too() {
+    let server = Server::start();
+    let leaving: Vec<TcpStream> = (0..WORKERS + QUEUE)
+        .map(|_| {
+            let mut stream = TcpStream::connect(server.addr).unwrap();
+            let request = "GET /sleep HTTP/1.1\r\nHost: a\r\n\r\n";
+            stream.write_all(request.as_bytes()).unwrap();
+            stream
+        })
+        .collect();
+    thread::sleep(SLEEP / 5);
+    let metrics = server.runtime.metrics();
+    assert!(
+        metrics.num_alive_tasks() >= WORKERS + QUEUE,
+        "the work has not begun"
+    );
+    for stream in leaving {
+        testkit::reset(stream);
+    }
+    let deadline = Instant::now() + SLEEP / 2;
+    while metrics.num_alive_tasks() > 0 && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(
+        metrics.num_alive_tasks(),
+        0,
+        "tasks still alive {:?} after the resets",
+        SLEEP / 2
+    );
     server.stop_and_wait();
 }
 

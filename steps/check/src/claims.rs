@@ -440,6 +440,16 @@ pub static MANY_OPEN_CONNECTIONS: Claim = Claim {
     check: many_open_connections,
 };
 
+pub static HANG_UP_DROPS_THE_WORK: Claim = Claim {
+    id: "hang-up-drops-the-work",
+    statement: "A client that hangs up while its request is worked on costs no more work: \
+                after twenty requests for `/sleep`, as many as the workers and the queue hold, \
+                whose clients reset their connections a moment later, four requests for \
+                `/sleep` are answered side by side, after about one sleep.",
+    explained_in: section(27, "Clients that leave"),
+    check: hang_up_drops_the_work,
+};
+
 /// Every claim, each once.
 pub static ALL: &[&Claim] = &[
     &NO_ANSWER,
@@ -486,6 +496,7 @@ pub static ALL: &[&Claim] = &[
     &BODY_WHILE_THE_CLOSER_IS_FULL,
     &FULL_FOR_A_MOMENT,
     &MANY_OPEN_CONNECTIONS,
+    &HANG_UP_DROPS_THE_WORK,
 ];
 
 /// The pages of chapter 5, which later chapters keep.
@@ -805,9 +816,11 @@ static CH21: [&Claim; 29] = with_before_last(
     2,
 );
 
-/// Chapter 21's claims, and one that a server whose connections each cost
-/// a task, not a place at a reader thread, keeps: chapter 27's.
-static CH27: [&Claim; 30] = with_before_last(&CH21, &[&MANY_OPEN_CONNECTIONS], 2);
+/// Chapter 21's claims, and two that chapter 27's server keeps: its
+/// connections each cost a task, not a place at a reader thread, and the
+/// work of a client that hangs up is dropped.
+static CH27: [&Claim; 31] =
+    with_before_last(&CH21, &[&MANY_OPEN_CONNECTIONS, &HANG_UP_DROPS_THE_WORK], 2);
 
 /// `claims` with `more` between them and their last `keep_last`; `N` is
 /// how many they are together.
@@ -3252,6 +3265,72 @@ const MANY_CONNECTIONS: usize = 500;
 
 fn many_open_connections(target: &Target) -> Outcome {
     open_and_silent(target, MANY_CONNECTIONS, true)
+}
+
+fn hang_up_drops_the_work(target: &Target) -> Outcome {
+    let sent = format!(
+        "{WORKERS_AND_QUEUE} connections at once, each {}; a fifth of a sleep later, each \
+         reset; then curl's request for /sleep, four times at once, each on its own \
+         connection",
+        shown_request("/sleep")
+    );
+    let most = target.sleep * 3 / 2;
+    let expected = format!(
+        "hello.html for all four, within {} (one and a half sleeps of {})",
+        secs(most),
+        secs(target.sleep)
+    );
+    let fail = |got: String| {
+        Outcome::Fail(Exchange {
+            sent: sent.clone(),
+            expected: expected.clone(),
+            got,
+        })
+    };
+    let mut leaving = Vec::new();
+    for _ in 0..WORKERS_AND_QUEUE {
+        match client::Connection::open(target.addr) {
+            Ok(mut connection) => match connection.send(curl_request("/sleep").as_bytes()) {
+                Ok(()) => leaving.push(connection),
+                Err(e) => return fail(format!("sending a request failed: {e}")),
+            },
+            Err(answer) => return fail(show::describe(&answer)),
+        }
+    }
+    // Time for the server to read the heads and start the work.
+    thread::sleep(target.sleep / 5);
+    for connection in leaving {
+        if let Err(e) = connection.reset() {
+            return fail(format!("resetting a connection failed: {e}"));
+        }
+    }
+    let expected_page = hello();
+    let (started, mut pending) = sleeps(target, 4);
+    let mut took = Vec::new();
+    let mut wrong = None;
+    for request in &mut pending {
+        match request.by(started + most) {
+            Some((answer, t)) if answer.is(&expected_page) => took.push(*t),
+            Some((answer, t)) => {
+                wrong.get_or_insert_with(|| timed(answer, *t, &expected_page));
+            }
+            None => {}
+        }
+    }
+    target.leave_running(pending);
+    let got = match wrong {
+        Some(wrong) => format!("one answer was not hello.html: {wrong}"),
+        None if took.len() == 4 => format!("all four, after {}", times(&took)),
+        None => format!("only {} of four answered within {}", took.len(), secs(most)),
+    };
+    verdict(
+        took.len() == 4,
+        Exchange {
+            sent,
+            expected,
+            got,
+        },
+    )
 }
 
 /// `connections` connections, opened one after another, each with a

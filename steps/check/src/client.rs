@@ -194,6 +194,11 @@ impl Connection {
         self.stream.write_all(bytes)
     }
 
+    /// Closes the connection with a reset, whatever is still to come.
+    pub fn reset(self) -> io::Result<()> {
+        reset(self.stream)
+    }
+
     /// The next answer, within `patience`: [`Answer::Kept`] with the bytes
     /// of that answer alone, if it does not say `Connection: close`; if it
     /// does, or if no whole answer comes, what [`exchange`] would say.

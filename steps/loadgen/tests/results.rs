@@ -298,6 +298,12 @@ fn chapter_26_tokio() {
         (8 * 1024..=20 * 1024).contains(&per_client_bytes),
         "{per_client_bytes} bytes a client"
     );
+    // The event loop's connections keep only what they have read: less
+    // than a kibibyte each, the process's own memory included.
+    assert!(
+        event_loop.server_peak_kib * 1024 < event_loop.clients as u64 * 1024,
+        "{event_loop:?}"
+    );
     let threads = row(&rows, "echo-threads", "10k");
     assert!(tokio.server_peak_kib < threads.server_peak_kib, "{tokio:?}");
     // Its connect time stands out: handshakes dropped and tried again a
@@ -308,4 +314,10 @@ fn chapter_26_tokio() {
     let one = row(&rows, "echo-event-loop", "10k-cpu");
     assert!(busy.complete(), "{busy:?}");
     assert!(busy.echo_ms * 4 < one.echo_ms * 3, "{busy:?} {one:?}");
+    // About as long as one loop per core: within a quarter.
+    let per_core = row(&rows, "echo-per-core", "10k-cpu");
+    assert!(
+        busy.echo_ms * 4 < per_core.echo_ms * 5 && per_core.echo_ms * 4 < busy.echo_ms * 5,
+        "{busy:?} {per_core:?}"
+    );
 }
