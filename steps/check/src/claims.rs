@@ -1229,10 +1229,11 @@ fn times(took: &[Duration]) -> String {
     took.iter().map(|t| secs(*t)).collect::<Vec<_>>().join(", ")
 }
 
-fn sleeps_side_by_side(target: &Target) -> Outcome {
+/// `count` requests for `/sleep` at once: how long each that got hello.html
+/// within `most` took, and the first other answer, described.
+fn side_by_side(target: &Target, count: usize, most: Duration) -> (Vec<Duration>, Option<String>) {
     let expected = hello();
-    let most = target.sleep * 3 / 2;
-    let (started, mut pending) = sleeps(target, 8);
+    let (started, mut pending) = sleeps(target, count);
     let mut took = Vec::new();
     let mut wrong = None;
     for request in &mut pending {
@@ -1245,6 +1246,12 @@ fn sleeps_side_by_side(target: &Target) -> Outcome {
         }
     }
     target.leave_running(pending);
+    (took, wrong)
+}
+
+fn sleeps_side_by_side(target: &Target) -> Outcome {
+    let most = target.sleep * 3 / 2;
+    let (took, wrong) = side_by_side(target, 8, most);
     let got = match wrong {
         Some(wrong) => format!("one answer was not hello.html: {wrong}"),
         None if took.len() == 8 => format!("all eight, after {}", times(&took)),
@@ -3304,20 +3311,7 @@ fn hang_up_drops_the_work(target: &Target) -> Outcome {
             return fail(format!("resetting a connection failed: {e}"));
         }
     }
-    let expected_page = hello();
-    let (started, mut pending) = sleeps(target, 4);
-    let mut took = Vec::new();
-    let mut wrong = None;
-    for request in &mut pending {
-        match request.by(started + most) {
-            Some((answer, t)) if answer.is(&expected_page) => took.push(*t),
-            Some((answer, t)) => {
-                wrong.get_or_insert_with(|| timed(answer, *t, &expected_page));
-            }
-            None => {}
-        }
-    }
-    target.leave_running(pending);
+    let (took, wrong) = side_by_side(target, 4, most);
     let got = match wrong {
         Some(wrong) => format!("one answer was not hello.html: {wrong}"),
         None if took.len() == 4 => format!("all four, after {}", times(&took)),

@@ -686,9 +686,16 @@ pub fn command_on_own_loopback(program: &Path) -> Option<Command> {
 ///
 /// The claims that send the server a signal get its process id.
 pub fn check_binary(path: &str, chapter: u8, failing: &[&str]) {
+    check_binary_but(path, chapter, failing, &[]);
+}
+
+/// Like [`check_binary`], but the claims named in `either` may hold or
+/// fail: a race that the server loses now and then, which the test shows
+/// without betting on it (their outcome is printed all the same).
+pub fn check_binary_but(path: &str, chapter: u8, failing: &[&str], either: &[&str]) {
     let claims = check::claims_for(chapter);
     assert!(!claims.is_empty(), "chapter {chapter} has no claims");
-    for id in failing {
+    for id in failing.iter().chain(either) {
         assert!(
             claims.iter().any(|claim| claim.id == *id),
             "chapter {chapter} has no claim called {id:?}"
@@ -703,7 +710,9 @@ pub fn check_binary(path: &str, chapter: u8, failing: &[&str]) {
         let outcome = claim.check(&target);
         let shown = check::render_result(claim, &outcome);
         println!("{shown}");
-        if failing.contains(&claim.id) {
+        if either.contains(&claim.id) {
+            assert!(outcome.is_pass() || outcome.is_fail(), "{shown}");
+        } else if failing.contains(&claim.id) {
             assert!(
                 outcome.is_fail(),
                 "chapter {chapter}'s claim `{}` should fail against {path}:\n{shown}",
