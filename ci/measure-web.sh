@@ -11,10 +11,13 @@
 # (or the file given as the first argument), which chapter 27 shows and
 # steps/ch27-tokio-web/tests/results.rs checks. Linux; needs wrk and nginx
 # (Debian, Ubuntu: sudo apt-get install wrk nginx-light); about two minutes.
+# SERVERS (names of steps, separated by spaces) measures others.
 source "$(dirname "$0")/lib.sh"
 
 RESULTS=${1:-steps/ch27-tokio-web/results.txt}
-SERVERS=(ch21-under-fire ch27-tokio-web)
+# The book's servers to measure after nginx; chapter 28 measures its own:
+# SERVERS="ch27-tokio-web ch28-axum" ci/measure-web.sh steps/ch28-axum/results.txt
+read -r -a SERVERS <<<"${SERVERS:-ch21-under-fire ch27-tokio-web}"
 URL=http://127.0.0.1:7878/
 NGINX_PORT=7979
 LOADS=("-c50" "-c1000")

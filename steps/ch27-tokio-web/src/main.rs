@@ -293,10 +293,8 @@ async fn connection(mut stream: TcpStream, shared: &Shared) {
         let Some(worked) = unless_gone(&mut stream, &mut received, work).await else {
             // The client hung up: its work is dropped, and nobody waits
             // for an answer.
-            eprintln!(
-                "{} {}: the client hung up, the work was dropped.",
-                line.method, line.target
-            );
+            let Line { method, target, .. } = &line;
+            eprintln!("{method} {target}: the client hung up, the work was dropped.");
             return;
         };
         let Some((answer, who)) = worked else {
@@ -333,7 +331,7 @@ async fn connection(mut stream: TcpStream, shared: &Shared) {
 async fn unless_gone<T>(
     stream: &mut TcpStream,
     received: &mut Vec<u8>,
-    work: impl Future<Output = T>,
+    work: impl std::future::Future<Output = T>,
 ) -> Option<T> {
     let mut work = std::pin::pin!(work);
     let mut chunk = [0; 1024];

@@ -9,9 +9,9 @@ const SERVER: &str = env!("CARGO_BIN_EXE_ch28-axum");
 
 // ANCHOR: left_to_us
 /// The claims of chapter 27 that the server on axum fails, as it is: its
-/// answers are right, but not ours (hyper's empty 404, 400 and 405,
-/// tower-http's plain 500); or the lesson is not the framework's to know
-/// (our time limits, our log, our counts, a queue full for a moment).
+/// answers are right, but not ours (empty 404s, 400s and 405s, a plain
+/// 500); or the lesson is not the framework's to know (our time limits,
+/// our log, our counts, a queue full for a moment).
 const LEFT_TO_US: [&str; 19] = [
     "type-and-date",
     "malformed-gets-400",

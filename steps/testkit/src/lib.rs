@@ -16,6 +16,8 @@
 //!   live in `check`), and [`transcript`] keeps the terminal output the book
 //!   shows in step with the code.
 
+pub mod web_results;
+
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
