@@ -12,7 +12,7 @@ import { serveSite } from "./harness.mjs";
 
 const site = serveSite();
 const LANGUAGES = ["", "/de", "/pt-BR"];
-const PAGES = ["part1-exercises.html", "part2-exercises.html", "part3-exercises.html"];
+const PAGES = ["part1-exercises.html", "part2-exercises.html", "part3-exercises.html", "part4-exercises.html"];
 
 // The hints of one exercise: a fold with a fold inside, `levels` deep; the
 // solution: a fold with none.

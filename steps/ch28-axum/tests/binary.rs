@@ -35,9 +35,9 @@ const LEFT_TO_US: [&str; 19] = [
 ];
 // ANCHOR_END: left_to_us
 
-/// Lost now and then: once stopping, hyper closes a kept connection that
-/// waits for its next request at once, and a request that was on its way
-/// meanwhile gets no answer (chapter 19 gives such connections a last call).
+/// Lost more often than not: once stopping, hyper at once closes every
+/// kept connection that waits for its next request, and a request on its
+/// way then gets no answer (chapter 19 gives such connections a last call).
 const RACES: [&str; 1] = ["stops-under-load"];
 
 /// What `cargo run -p check -- ch27 --pid <PID> --log server.log` finds:

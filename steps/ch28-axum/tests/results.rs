@@ -29,8 +29,8 @@ fn no_socket_errors_and_every_worker_alive() {
     }
 }
 
-/// Chapter 28: the server on axum answers about as many requests a second
-/// as chapter 27's (within a third), with as many threads, but turns some
+/// Chapter 28: the server on axum answers somewhat fewer requests a second
+/// than chapter 27's (within a quarter), with as many threads, and turns some
 /// away already at fifty connections, and most at a thousand: `load_shed`
 /// says no the moment the queue is full. Chapter 27's server, which lets a
 /// request wait for room, turns away none at fifty and few at a thousand.
@@ -40,7 +40,7 @@ fn as_fast_but_quick_to_say_no() {
     let tokio = row("ch27-tokio-web", "-c50");
     assert!(
         axum.requests_per_second * 4 > tokio.requests_per_second * 3
-            && axum.requests_per_second * 3 < tokio.requests_per_second * 4,
+            && axum.requests_per_second < tokio.requests_per_second,
         "{axum:?} {tokio:?}"
     );
     assert_eq!(axum.threads, tokio.threads, "{axum:?} {tokio:?}");

@@ -41,7 +41,7 @@ async fn accept_forever(listener: TcpListener, rounds: u32) {
 // ANCHOR: serve
 /// Echoes every line of one connection, after `rounds` of work on each.
 /// Across its `.await`s it keeps the stream, `rounds` and two `Vec`s, which
-/// are empty, and own no memory, while the connection waits.
+/// own no memory while the connection waits for its next line.
 async fn serve(mut stream: TcpStream, rounds: u32) -> io::Result<()> {
     let mut buffer = Vec::new();
     let mut out = Vec::new();
