@@ -1,7 +1,9 @@
 //! The report that chapter 27 shows (`ci/measure-web.sh`): what the text
 //! says of it must still hold after a new run.
 
-use testkit::web_results::{Row, every_worker_alive, says_how_it_was_made};
+use testkit::web_results::{
+    Row, assert_no_socket_errors_and_every_worker_alive, says_how_it_was_made,
+};
 
 static RESULTS: &str = include_str!("../results.txt");
 
@@ -10,7 +12,6 @@ fn row(server: &str, load: &str) -> Row {
 }
 
 const SERVERS: [&str; 3] = ["nginx", "ch21-under-fire", "ch27-tokio-web"];
-const LOADS: [&str; 2] = ["-c50", "-c1000"];
 
 #[test]
 fn the_report_says_where_and_how_it_was_made() {
@@ -20,15 +21,7 @@ fn the_report_says_where_and_how_it_was_made() {
 /// No server lost a connection, and every worker was alive after each load.
 #[test]
 fn no_socket_errors_and_every_worker_alive() {
-    for server in SERVERS {
-        for load in LOADS {
-            let row = row(server, load);
-            assert_eq!(row.socket_errors, "none", "{server} {load}: {row:?}");
-            if server != "nginx" {
-                assert!(every_worker_alive(RESULTS, server, load), "{server} {load}");
-            }
-        }
-    }
+    assert_no_socket_errors_and_every_worker_alive(RESULTS, &SERVERS);
 }
 
 /// Chapter 27: at fifty connections the server on Tokio answers at least as

@@ -2,7 +2,9 @@
 //! ci/measure-web.sh steps/ch28-axum/results.txt`): what the text says of it
 //! must still hold after a new run.
 
-use testkit::web_results::{Row, every_worker_alive, says_how_it_was_made};
+use testkit::web_results::{
+    Row, assert_no_socket_errors_and_every_worker_alive, says_how_it_was_made,
+};
 
 static RESULTS: &str = include_str!("../results.txt");
 
@@ -18,15 +20,10 @@ fn the_report_says_where_and_how_it_was_made() {
 /// No server lost a connection, and every worker was alive after each load.
 #[test]
 fn no_socket_errors_and_every_worker_alive() {
-    for server in ["nginx", "ch27-tokio-web", "ch28-axum"] {
-        for load in ["-c50", "-c1000"] {
-            let row = row(server, load);
-            assert_eq!(row.socket_errors, "none", "{server} {load}: {row:?}");
-            if server != "nginx" {
-                assert!(every_worker_alive(RESULTS, server, load), "{server} {load}");
-            }
-        }
-    }
+    assert_no_socket_errors_and_every_worker_alive(
+        RESULTS,
+        &["nginx", "ch27-tokio-web", "ch28-axum"],
+    );
 }
 
 /// Chapter 28: the server on axum answers somewhat fewer requests a second

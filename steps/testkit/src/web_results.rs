@@ -67,3 +67,18 @@ pub fn says_how_it_was_made(results: &str) -> bool {
     .iter()
     .all(|start| results.lines().any(|line| line.starts_with(start)))
 }
+
+/// Asserts that no server of `servers` lost a connection under either load,
+/// and that after each load every worker of the book's servers (all but
+/// nginx) was alive.
+pub fn assert_no_socket_errors_and_every_worker_alive(results: &'static str, servers: &[&str]) {
+    for server in servers {
+        for load in ["-c50", "-c1000"] {
+            let row = Row::of(results, server, load);
+            assert_eq!(row.socket_errors, "none", "{server} {load}: {row:?}");
+            if *server != "nginx" {
+                assert!(every_worker_alive(results, server, load), "{server} {load}");
+            }
+        }
+    }
+}
